@@ -37,6 +37,12 @@ class Section:
         return " ".join(self.lines)
 
     @property
+    def words(self) -> str:
+        """What a reader reads: the text without list bullets."""
+        lines = [line[2:] if line.startswith("- ") else line for line in self.lines]
+        return normalise(MARKER.sub(" ", " ".join(lines)))
+
+    @property
     def text(self) -> str:
         """The words of the section: lines joined, note markers removed."""
         return normalise(MARKER.sub(" ", self.raw))

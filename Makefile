@@ -1,0 +1,36 @@
+# The edition's commands. A newcomer needs two: `make serve` and `make test`.
+# Each target creates the virtual environment and installs what it needs.
+
+VENV    ?= .venv
+PYTHON  ?= python3
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+SITE    ?= site
+# Material 9.8 prints a notice about MkDocs 2.0 on every run; we pin MkDocs < 2.
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help serve test site clean
+
+help:
+	@echo "make serve   preview the site with live reload on http://127.0.0.1:8000"
+	@echo "make test    run every check that CI runs"
+	@echo "make site    the production build: site, PDF and offline zip in $(SITE)/"
+	@echo "make clean   remove build output and the virtual environment"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+site: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir $(SITE)
+
+clean:
+	rm -rf $(SITE) $(VENV) .pytest_cache

@@ -1,0 +1,96 @@
+"""Build the real site once per test session and hand out its pages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from essay_source import Essay, parse  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = Path(sys.executable).with_name("mkdocs")
+
+
+@dataclass
+class Build:
+    """A finished build: where it is and what MkDocs said."""
+
+    site: Path
+    returncode: int
+    log: str
+
+    def html(self, path: str) -> str:
+        return (self.site / path).read_text(encoding="utf-8")
+
+    def soup(self, path: str) -> BeautifulSoup:
+        return BeautifulSoup(self.html(path), "html.parser")
+
+    def pages(self) -> list[Path]:
+        return sorted(self.site.rglob("*.html"))
+
+
+def run_build(project: Path, site: Path, **env: str) -> Build:
+    """`mkdocs build --strict` as a contributor runs it (never -q: it hides warnings)."""
+    result = subprocess.run(
+        [str(MKDOCS), "build", "--strict", "--site-dir", str(site)],
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return Build(site=site, returncode=result.returncode, log=result.stdout + result.stderr)
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory) -> Build:
+    result = run_build(ROOT, tmp_path_factory.mktemp("site"))
+    if result.returncode != 0:
+        pytest.fail(f"the strict build failed:\n{result.log}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def essay() -> Essay:
+    return parse()
+
+
+@pytest.fixture(scope="session")
+def config() -> dict:
+    """mkdocs.yml, with MkDocs' own !ENV tags read as their defaults."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def env_tag(loader, node):
+        value = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [None]
+        return value[-1]
+
+    Loader.add_constructor("!ENV", env_tag)
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: suffix)
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+
+
+def front_matter(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\n"), f"{path} has no front matter"
+    return yaml.safe_load(text[4 : text.index("\n---", 4)])
+
+
+def section_files() -> list[Path]:
+    return sorted((ROOT / "docs" / "essay").glob("*.md"))
+
+
+def page_url(src: Path) -> str:
+    """The built HTML file of a Markdown page (directory URLs)."""
+    rel = src.relative_to(ROOT / "docs").with_suffix("")
+    return "index.html" if rel.name == "index" else f"{rel.as_posix()}/index.html"

@@ -1,0 +1,43 @@
+"""The build is strict, validates links and anchors, and asks no third party for anything."""
+
+import re
+
+from conftest import ROOT
+
+
+def test_strict_build_passes_without_a_warning(build):
+    assert build.returncode == 0
+    assert "WARNING" not in build.log, build.log
+    assert "ERROR" not in build.log, build.log
+
+
+def test_links_and_anchors_are_validated(config):
+    assert config["strict"] is True
+    validation = config["validation"]
+    for check in ("omitted_files", "absolute_links", "unrecognized_links", "anchors"):
+        assert validation[check] == "warn", check
+
+
+def test_no_web_fonts(config, build):
+    assert config["theme"]["font"] is False
+    for page in build.pages():
+        html = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, page
+
+
+def test_no_page_loads_anything_from_another_host(build):
+    """Scripts, styles, images and frames come from the site itself."""
+    resource = re.compile(r'<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)="(https?:)?//', re.I)
+    for page in build.pages():
+        html = page.read_text(encoding="utf-8")
+        for match in resource.finditer(html):
+            tag = html[match.start() : html.index(">", match.start()) + 1]
+            # <link rel="canonical"> and <link rel="alternate"> name addresses, they load nothing.
+            assert re.search(r'rel="(canonical|alternate)"', tag), f"{page}: {tag}"
+
+
+def test_mkdocs_is_pinned_below_2():
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"mkdocs>=1.6,<2"' in pyproject
+    assert re.search(r'"mkdocs-bibtex==[\d.]+"', pyproject)
+    assert re.search(r'"Markdown>=3\.1\d', pyproject)
