@@ -91,5 +91,5 @@ def relative(from_uri: str, to_uri: str) -> str:
 def sort_key(entry) -> tuple:
     persons = entry.persons.get("author") or entry.persons.get("editor") or []
     title = entry.fields.get("title", "").strip("{}").lower()
-    name = " ".join(str(p) for p in persons).strip("{}").lower() or title
-    return (name, entry.fields.get("year", ""), title)
+    names = tuple(str(person).strip("{}").lower() for person in persons) or (title,)
+    return (names, entry.fields.get("year", ""), title)

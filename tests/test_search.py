@@ -1,0 +1,40 @@
+"""Material's search finds every section."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import front_matter, section_files
+
+
+@pytest.fixture(scope="module")
+def index(build):
+    return json.loads(build.html("search/search_index.json"))["docs"]
+
+
+def locations(index, term: str) -> set[str]:
+    return {doc["location"].split("#")[0] for doc in index if term.lower() in (doc["title"] + " " + doc["text"]).lower()}
+
+
+def test_every_section_is_indexed(index):
+    indexed = {doc["location"] for doc in index}
+    for path in section_files():
+        assert f"essay/{path.stem}/" in indexed, path.name
+
+
+@pytest.mark.parametrize(
+    "term, section",
+    [("OPSC", 14), ("ECPAT", 16), ("demand", 7), ("refugee camps", 8), ("perpetrators", 10), ("UNICEF", 15)],
+)
+def test_search_terms_lead_to_the_right_section(index, term, section):
+    path = section_files()[section - 1]
+    assert f"essay/{path.stem}/" in locations(index, term)
+
+
+def test_section_titles_are_searchable(index):
+    # A note marker in a heading stays a superscript in the result's title.
+    titles = {re.sub(r"<sup>\d+</sup>", "", doc["title"]) for doc in index}
+    for path in section_files():
+        assert front_matter(path)["title"] in titles
