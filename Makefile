@@ -9,7 +9,7 @@ SITE    ?= site
 # Material 9.8 prints a notice about MkDocs 2.0 on every run; we pin MkDocs < 2.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve test site clean
+.PHONY: help serve test site clean browser
 
 help:
 	@echo "make serve   preview the site with live reload on http://127.0.0.1:8000"
@@ -26,8 +26,16 @@ $(STAMP): pyproject.toml
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# A Chromium for the browser tests: Debian's where it is (CI installs it as root),
+# else the one Playwright downloads into its cache.
+browser: $(STAMP)
+	@if [ -x /usr/bin/chromium ] || [ -n "$$CHROMIUM" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq chromium; \
+	else $(BIN)/playwright install chromium; fi
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir $(SITE)
