@@ -41,8 +41,22 @@ def launch(playwright):
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, with 404.html for a missing page, as GitHub Pages does."""
+
     def log_message(self, *args):  # keep pytest output readable
         pass
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 @contextlib.contextmanager

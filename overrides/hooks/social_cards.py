@@ -1,0 +1,84 @@
+"""Share images for every page, drawn at build time with no network.
+
+Material's social plugin fetches its fonts from Google while building. This
+hook draws a 1200x630 card per page with Pillow and Source Sans Pro from the
+`font-source-sans-pro` package, and tells the template where it is through
+`page.meta.social_image`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import posixpath
+from functools import lru_cache
+from pathlib import Path
+
+log = logging.getLogger("mkdocs.hooks.social_cards")
+
+SIZE = (1200, 630)
+BACKGROUND = (64, 28, 96)
+FOREGROUND = (255, 255, 255)
+MUTED = (221, 205, 240)
+FOLDER = "assets/images/social"
+
+
+def on_page_context(context, page, config, nav):
+    name = page.file.src_uri.removesuffix(".md") + ".png"
+    uri = posixpath.join(FOLDER, name)
+    title = page.meta.get("title") or page.title or config.site_name
+    target = Path(config.site_dir) / uri
+    try:
+        draw_card(target, title=str(title), site=config.site_name, author=config.site_author)
+    except OSError as error:
+        log.error(f"{page.file.src_uri}: could not draw the share image: {error}")
+        return context
+    page.meta["social_image"] = uri
+    return context
+
+
+# Helpers
+
+
+@lru_cache(maxsize=4)
+def font(weight: str, size: int):
+    from PIL import ImageFont
+    import font_source_sans_pro
+
+    path = Path(font_source_sans_pro.__file__).parent / "files" / f"SourceSansPro-{weight}.ttf"
+    return ImageFont.truetype(str(path), size)
+
+
+def wrap(text: str, face, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and face.getlength(candidate) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def draw_card(target: Path, title: str, site: str, author: str) -> None:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", SIZE, BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    margin = 80
+    draw.rectangle([0, 0, 16, SIZE[1]], fill=MUTED)
+    draw.text((margin, margin), site, font=font("Semibold", 36), fill=MUTED)
+    size = 72
+    face = font("Bold", size)
+    lines = wrap(title, face, SIZE[0] - 2 * margin)
+    while len(lines) > 4 and size > 40:
+        size -= 8
+        face = font("Bold", size)
+        lines = wrap(title, face, SIZE[0] - 2 * margin)
+    y = 190
+    for line in lines[:5]:
+        draw.text((margin, y), line, font=face, fill=FOREGROUND)
+        y += int(size * 1.2)
+    draw.text((margin, SIZE[1] - margin - 36), f"An essay by {author}", font=font("Regular", 34), fill=MUTED)
+    os.makedirs(target.parent, exist_ok=True)
+    image.save(target, "PNG", optimize=True)

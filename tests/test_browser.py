@@ -1,0 +1,218 @@
+"""In a real browser: accessible, private, and working, on every page."""
+
+from __future__ import annotations
+
+import re
+import socket
+
+import pytest
+from browser import launch, serve
+from conftest import ROOT, run_build
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+# Injected before any page script: record CSP violations where the test can read them.
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', e => {
+  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
+});
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The site built for its address on this machine, and served there."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    out = tmp_path_factory.mktemp("browser-site")
+    result = run_build(ROOT, out, SITE_URL=base)
+    assert result.returncode == 0, result.log
+    with serve(out, port=port) as url:
+        assert url == base
+        yield out, base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = launch(p)
+        yield browser
+        browser.close()
+
+
+def all_pages(site_dir) -> list[str]:
+    """Every page's path relative to the site's root: "", "about/", "404.html"."""
+    paths = []
+    for file in site_dir.rglob("*.html"):
+        relative = file.relative_to(site_dir)
+        if file.name == "index.html":
+            paths.append("" if relative.parent == relative.parent.parent else relative.parent.as_posix() + "/")
+        else:
+            paths.append(relative.as_posix())
+    return sorted(paths)
+
+
+@pytest.fixture(scope="module")
+def pages(site):
+    return all_pages(site[0])
+
+
+def open_page(browser, base, path, **context_options):
+    context = browser.new_context(**context_options)
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    page.goto(base + path)
+    return context, page
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_has_no_axe_violations(site, browser, pages, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    _, base = site
+    axe = Axe()
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    problems = {}
+    for path in pages + ["no-such-page/"]:
+        page.goto(base + path)
+        assert page.evaluate("document.body.dataset.mdColorScheme") == ("slate" if scheme == "dark" else "default")
+        results = axe.run(page)
+        if results.violations_count:
+            problems[path] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
+    context.close()
+    assert not problems, "\n".join(f"{path}: {found}" for path, found in problems.items())
+
+
+def test_no_request_leaves_the_machine_no_console_error_no_csp_violation(site, browser, pages):
+    _, base = site
+    context = browser.new_context()
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    outside, errors = [], []
+    page.on("request", lambda r: r.url.startswith((base, "data:", "blob:")) or outside.append(r.url))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    violations = {}
+    for path in pages:
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        found = page.evaluate("window.__cspViolations")
+        if found:
+            violations[path] = found
+    context.close()
+    assert not outside, outside
+    assert not errors, errors
+    assert not violations, violations
+
+
+def test_search_finds_opsc_from_the_keyboard(site, browser):
+    _, base = site
+    context, page = open_page(browser, base, "")
+    page.keyboard.press("/")  # Material's shortcut focuses the search field
+    page.keyboard.type("OPSC")
+    result = page.locator(".md-search-result__link[href*='14-opsc']").first
+    result.wait_for(timeout=10000)
+    result.click()
+    page.wait_for_url(re.compile(r".*/essay/14-opsc/.*"))
+    assert "14. OPSC" in page.locator("h1").first.inner_text()
+    context.close()
+
+
+def test_hovering_a_note_marker_shows_the_note(site, browser):
+    _, base = site
+    context, page = open_page(browser, base, "essay/14-opsc/")
+    page.locator("sup a.footnote-ref").nth(1).hover()
+    tooltip = page.locator(".md-tooltip2__inner").first
+    tooltip.wait_for(state="visible", timeout=5000)
+    assert "United Nations Office at Geneva" in tooltip.inner_text()
+    context.close()
+
+
+def test_tapping_a_note_marker_on_a_phone_shows_the_note(site, browser):
+    _, base = site
+    context, page = open_page(
+        browser, base, "essay/14-opsc/", viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    marker = page.locator("sup a.footnote-ref").first
+    box = marker.bounding_box()
+    assert box["width"] >= 20 and box["height"] >= 20, f"note marker too small to tap: {box}"
+    marker.tap()
+    # Either the tooltip opens, or the note itself is scrolled into view.
+    note = page.locator("#fn\\:ref-ECPAT2009legal")
+    tooltip = page.locator(".md-tooltip2__inner")
+    page.wait_for_timeout(500)
+    shown = (tooltip.count() and tooltip.first.is_visible()) or note.is_visible()
+    assert shown
+    context.close()
+
+
+def test_the_first_tab_reaches_skip_to_content(site, browser):
+    _, base = site
+    context, page = open_page(browser, base, "essay/14-opsc/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className + ' ' + document.activeElement.textContent")
+    assert "md-skip" in focused and "Skip to content" in focused
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert page.locator(".md-skip").is_visible() and outline != "none"
+    context.close()
+
+
+def test_palette_toggle_works_from_the_keyboard(site, browser):
+    _, base = site
+    context, page = open_page(browser, base, "", color_scheme="light")
+    before = page.evaluate("document.body.dataset.mdColorScheme")
+    toggle = page.locator("form[data-md-component=palette] label:visible").first
+    toggle.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(200)
+    after = page.evaluate("document.body.dataset.mdColorScheme")
+    assert before == "default" and after == "slate"
+    context.close()
+
+
+def test_focus_is_always_visible(site, browser):
+    _, base = site
+    context, page = open_page(browser, base, "essay/14-opsc/")
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        # Material's palette toggle is a hidden radio button: its label shows the focus.
+        style = page.evaluate(
+            "(() => { let e = document.activeElement;"
+            " if (e.matches('input.md-option')) e = e.nextElementSibling;"
+            " const s = getComputedStyle(e);"
+            " return [e.tagName, s.outlineStyle, s.outlineWidth, s.boxShadow]; })()"
+        )
+        tag, outline, width, shadow = style
+        assert (outline != "none" and width != "0px") or shadow != "none", style
+    context.close()
+
+
+def test_missing_pages_get_a_helpful_404(site, browser):
+    _, base = site
+    context, page = open_page(browser, base, "no-such-page/")
+    assert "Page not found" in page.locator("h1").first.inner_text()
+    page.get_by_role("link", name="Start reading the essay").click()
+    page.wait_for_url(re.compile(r".*/essay/01-"))
+    context.close()
+
+
+def test_language_and_heading_order(site, browser, pages):
+    _, base = site
+    context = browser.new_context()
+    page = context.new_page()
+    for path in pages:
+        page.goto(base + path)
+        assert page.evaluate("document.documentElement.lang") == "en"
+        levels = page.evaluate("[...document.querySelectorAll('article h1, article h2, article h3, article h4')].map(h => +h.tagName[1])")
+        assert levels and levels[0] == 1, path
+        for previous, current in zip(levels, levels[1:]):
+            assert current <= previous + 1, f"{path}: heading jumps from h{previous} to h{current}"
+    context.close()
