@@ -25,6 +25,7 @@ class Cite:
     locator: str
     line: int
     editorial: bool  # inside an editors' admonition
+    span: tuple[int, int] = (0, 0)  # the whole [...] block's place in its line
 
 
 def scan(markdown: str) -> list[Cite]:
@@ -52,6 +53,7 @@ def scan(markdown: str) -> list[Cite]:
                             locator=(match.group("locator") or "").strip(),
                             line=number,
                             editorial=in_admonition,
+                            span=block.span(),
                         )
                     )
     return cites
