@@ -18,7 +18,7 @@ import posixpath
 
 from mkdocs.plugins import event_priority
 
-from citation_scan import ESSAY_DIR, Cite, scan
+from citation_scan import ESSAY_DIR, Cite, bib_text, scan
 
 log = logging.getLogger("mkdocs.hooks.editorial_citations")
 
@@ -73,6 +73,6 @@ def short_label(entry, cite: Cite) -> str:
     name = entry.fields.get("shortauthor")
     if not name:
         persons = entry.persons.get("author") or entry.persons.get("editor") or []
-        name = " and ".join(str(person).strip("{}") for person in persons) or entry.fields.get("title", "")
-    label = f"{name.strip('{}')} {entry.fields.get('year', 'n.d.')}"
+        name = " and ".join(str(person) for person in persons) or entry.fields.get("title", "")
+    label = f"{bib_text(name)} {entry.fields.get('year', 'n.d.')}"
     return f"{label}, {cite.locator}" if cite.locator else label
