@@ -41,7 +41,7 @@ def on_page_markdown(markdown, page, config, files):
         if only_admonitions and not cite.editorial:
             continue
         if cite.key not in entries:
-            log.error(f"{page.file.src_uri}:{cite.line}: @{cite.key} is not in references.bib")
+            log.error(f"{page.file.src_uri}:{cite.line + front_matter_lines(page)}: @{cite.key} is not in references.bib")
             blocks.setdefault((cite.line, cite.span), []).append("")
             continue
         label = short_label(entries[cite.key], cite)
@@ -66,6 +66,17 @@ def on_page_markdown(markdown, page, config, files):
 def is_essay(page) -> bool:
     """On the essay's pages only the admonitions are the editors'."""
     return page.file.src_uri.startswith(ESSAY_DIR) or page.meta.get("compose") == "essay"
+
+
+def front_matter_lines(page) -> int:
+    """How many lines of the file precede the Markdown that hooks see."""
+    try:
+        with open(page.file.abs_src_path, encoding="utf-8-sig") as handle:
+            source = handle.read()
+    except OSError:
+        return 0
+    start = source.find(page.markdown or "")
+    return source[:start].count("\n") if start > 0 else 0
 
 
 def short_label(entry, cite: Cite) -> str:
