@@ -26,9 +26,20 @@ def article(soup: BeautifulSoup):
     return soup.select_one("article.md-content__inner")
 
 
+def without_abbreviations(element):
+    """An <abbr> explains a word on hover; its text is the word, unchanged.
+
+    Unwrap them (in place) so that "(<abbr>OPSC</abbr>)" reads "(OPSC)" again.
+    """
+    for abbr in element.find_all("abbr"):
+        abbr.unwrap()
+    element.smooth()
+    return element
+
+
 def author_text(soup: BeautifulSoup, title_by: str) -> str:
     """The author's words on a section page, whitespace normalised."""
-    body = copy.copy(article(soup))
+    body = without_abbreviations(copy.copy(article(soup)))
     for selector in NOT_THE_AUTHOR:
         for element in body.select(selector):
             element.decompose()

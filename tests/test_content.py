@@ -6,7 +6,7 @@ import re
 
 import pytest
 from conftest import ROOT, front_matter, page_url, section_files
-from reading import article, author_text
+from reading import article, author_text, without_abbreviations
 
 PARTS = ["Introduction", "The law", "Prevention", "Awareness", "Sexual exploitation", "Organisations", "Taking action"]
 NAME = re.compile(r"^(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
@@ -66,7 +66,7 @@ def test_title_and_heading(path, essay, build):
     meta = front_matter(path)
     number = meta["section"]
     soup = build.soup(page_url(path))
-    h1 = article(soup).find("h1")
+    h1 = without_abbreviations(article(soup).find("h1"))
     heading = re.sub(r"\s+", " ", "".join(h1.find_all(string=True, recursive=False))).strip()
     assert heading == meta["title"], "the page's heading is its front-matter title"
     assert soup.title.get_text().startswith(meta["title"])
@@ -106,7 +106,7 @@ def test_previous_and_next_links(build):
 
 
 def test_every_editors_title_is_listed_on_the_about_page(build):
-    about = article(build.soup("about/index.html")).get_text(" ")
+    about = without_abbreviations(article(build.soup("about/index.html"))).get_text(" ")
     for path in section_files():
         meta = front_matter(path)
         if meta["heading"] == "editors":
@@ -140,7 +140,7 @@ def author_text_of_whole(soup):
 
     import copy
 
-    body = copy.copy(article(soup))
+    body = without_abbreviations(copy.copy(article(soup)))
     for selector in NOT_THE_AUTHOR:
         for element in body.select(selector):
             element.decompose()

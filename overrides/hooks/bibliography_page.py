@@ -39,10 +39,13 @@ def on_nav(nav, config, files):
     numbers = number_notes(read_source(page) for page in essay_pages(nav))
     for page in nav.pages:
         seen: dict[str, int] = {}
+        notes: dict[str, int] = {}
         for cite in scan(read_source(page)):
             seen[cite.key] = seen.get(cite.key, 0) + 1
+            if is_note(page, cite, numbers):
+                notes[cite.key] = notes.get(cite.key, 0) + 1
             _backlinks.setdefault(cite.key, []).append(
-                citing_place(page, cite, seen[cite.key], numbers)
+                citing_place(page, cite, seen[cite.key], numbers, notes.get(cite.key, 0))
             )
     return nav
 
@@ -74,13 +77,22 @@ def on_page_markdown(markdown, page, config, files):
 # Helpers
 
 
-def citing_place(page, cite, occurrence: int, numbers: dict[str, int]) -> Backlink:
+def is_note(page, cite, numbers: dict[str, int]) -> bool:
+    """An author's citation, which mkdocs-bibtex makes a note; the editors' are in line."""
+    return page.file.src_uri.startswith("essay/") and not cite.editorial and cite.key in numbers
+
+
+def citing_place(page, cite, occurrence: int, numbers: dict[str, int], note_occurrence: int = 1) -> Backlink:
+    """Where a citation lands: its in-line link `cite-KEY-N` (N counts every
+    citation of KEY on the page, as editorial_citations.py does), or the
+    marker of its note (`fnrefN:`, N counting only the note's own markers)."""
     title = page.title or page.file.name
     section = page.file.src_uri.split("/")[-1][:2]
     name = f"section {int(section)}" if page.file.src_uri.startswith("essay/") and section.isdigit() else title
-    if cite.editorial or cite.key not in numbers or not page.file.src_uri.startswith("essay/"):
-        return Backlink(page.file.src_uri, title, f"cite-{cite.key}-{occurrence}", name)
-    suffix = "" if occurrence == 1 else str(occurrence)
+    if not is_note(page, cite, numbers):
+        label = f"{name}, editors' note" if page.file.src_uri.startswith("essay/") else name
+        return Backlink(page.file.src_uri, title, f"cite-{cite.key}-{occurrence}", label)
+    suffix = "" if note_occurrence == 1 else str(note_occurrence)
     return Backlink(page.file.src_uri, title, f"fnref{suffix}:ref-{cite.key}", f"{name}, note {numbers[cite.key]}")
 
 

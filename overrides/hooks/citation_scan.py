@@ -25,6 +25,7 @@ class Cite:
     locator: str
     line: int
     editorial: bool  # inside an editors' admonition
+    span: tuple[int, int] = (0, 0)  # the whole [...] block's place in its line
 
 
 def scan(markdown: str) -> list[Cite]:
@@ -52,6 +53,7 @@ def scan(markdown: str) -> list[Cite]:
                             locator=(match.group("locator") or "").strip(),
                             line=number,
                             editorial=in_admonition,
+                            span=block.span(),
                         )
                     )
     return cites
@@ -91,3 +93,19 @@ def number_notes(sources) -> dict[str, int]:
             if not cite.editorial and cite.key not in result:
                 result[cite.key] = len(result) + 1
     return result
+
+
+def citation_file(config) -> dict:
+    """CITATION.cff beside mkdocs.yml: how the essay and the edition are cited."""
+    import yaml
+    from pathlib import Path
+
+    path = Path(config.config_file_path).parent / "CITATION.cff"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def bib_text(value: str) -> str:
+    """A .bib field as plain text: no protecting braces, no TeX escapes."""
+    for tex, text in (("\\&", "&"), ("\\%", "%"), ("---", "—"), ("--", "–")):
+        value = value.replace(tex, text)
+    return value.replace("{", "").replace("}", "")

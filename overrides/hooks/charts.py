@@ -1,0 +1,142 @@
+"""Draw the editors' charts as static SVG at build time, each with its data table.
+
+A chart must work without JavaScript, offline and in the PDF (WeasyPrint
+renders inline SVG), and be readable by a screen reader. The numbers live in
+one file, `docs/data/figures.yml`; from it this hook draws a horizontal bar
+chart (role="img", with a title and a description) and writes a real
+`<table>` of the same numbers. A page places a chart with a paragraph whose
+text is the caption:
+
+    The status of legislation, as the essay gives it [@UNODC2009global, p. 22].
+    { .chart data-figure="legislation" }
+
+Colours are presentation attributes (for the PDF), overridden for the dark
+scheme by classes in edition.css; no style attributes (Content-Security-Policy).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from pathlib import Path
+
+import yaml
+
+log = logging.getLogger("mkdocs.hooks.charts")
+
+DATA_FILE = Path("data") / "figures.yml"
+PLACE = re.compile(r'<p (?P<attrs>[^>]*\bdata-figure="(?P<name>[\w-]+)"[^>]*)>(?P<caption>.*?)</p>', re.DOTALL)
+
+_figures: dict[str, dict] = {}
+
+
+def on_config(config):
+    _figures.clear()
+    path = Path(config.docs_dir) / DATA_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        log.error(f"{DATA_FILE}: cannot be read ({error})")
+        return config
+    for name, figure in data.items():
+        problem = check(figure)
+        if problem:
+            log.error(f"{DATA_FILE}: figure '{name}': {problem}")
+            continue
+        _figures[name] = figure
+    return config
+
+
+def on_page_content(html_text, page, config, files):
+    if "data-figure=" not in html_text:
+        return html_text
+
+    def replace(match: re.Match) -> str:
+        name = match.group("name")
+        figure = _figures.get(name)
+        if figure is None:
+            log.error(f"{page.file.src_uri}: no figure '{name}' in {DATA_FILE}")
+            return match.group(0)
+        return render(name, figure, match.group("caption").strip())
+
+    return PLACE.sub(replace, html_text)
+
+
+# Helpers
+
+WIDTH = 640
+LABEL_HEIGHT = 20
+BAR_HEIGHT = 18
+ROW_GAP = 14
+BAR_SPACE = 560  # the length of 100 %
+
+
+def check(figure) -> str | None:
+    if not isinstance(figure, dict):
+        return "is not a mapping"
+    for key in ("title", "description", "columns", "unit", "bars"):
+        if key not in figure:
+            return f"has no '{key}'"
+    for bar in figure["bars"]:
+        value = bar.get("value") if isinstance(bar, dict) else None
+        if not isinstance(value, (int, float)) or not 0 <= value <= 100 or "label" not in bar:
+            return f"bar {bar!r} needs a label and a value from 0 to 100"
+    return None
+
+
+def render(name: str, figure: dict, caption: str) -> str:
+    return (
+        f'<figure class="chart" id="figure-{name}">\n'
+        f"{svg(name, figure)}\n"
+        f"<figcaption>{caption}</figcaption>\n"
+        f"</figure>\n"
+        f"{table(figure)}"
+    )
+
+
+def svg(name: str, figure: dict) -> str:
+    esc = html.escape
+    unit = figure["unit"]
+    row = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
+    height = row * len(figure["bars"])
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" role="img" '
+        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'aria-labelledby="{name}-title {name}-desc" font-family="system-ui, sans-serif" font-size="14">',
+        f'<title id="{name}-title">{esc(figure["title"])}</title>',
+        f'<desc id="{name}-desc">{esc(describe(figure))}</desc>',
+    ]
+    for index, bar in enumerate(figure["bars"]):
+        top = index * row
+        length = round(BAR_SPACE * bar["value"] / 100, 2)
+        bar_top = top + LABEL_HEIGHT
+        parts += [
+            f'<text class="chart-label" x="0" y="{top + 14}" fill="currentColor">{esc(str(bar["label"]))}</text>',
+            f'<rect class="chart-track" x="0" y="{bar_top}" width="{BAR_SPACE}" height="{BAR_HEIGHT}" fill="#e6e1ec"/>',
+            f'<rect class="chart-bar" x="0" y="{bar_top}" width="{length}" height="{BAR_HEIGHT}" fill="#5b2a86" '
+            f'data-value="{bar["value"]}"/>',
+            f'<text class="chart-value" x="{BAR_SPACE + 8}" y="{bar_top + 14}" fill="currentColor">'
+            f'{bar["value"]} {esc(unit)}</text>',
+        ]
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def describe(figure: dict) -> str:
+    values = "; ".join(f'{bar["label"]}: {bar["value"]} {figure["unit"]}' for bar in figure["bars"])
+    return f'{figure["description"]} {values}.'
+
+
+def table(figure: dict) -> str:
+    esc = html.escape
+    first, second = (esc(column) for column in figure["columns"])
+    rows = "\n".join(
+        f'<tr><th scope="row">{esc(str(bar["label"]))}</th><td>{bar["value"]} {esc(figure["unit"])}</td></tr>'
+        for bar in figure["bars"]
+    )
+    return (
+        f'<table class="chart-data">\n<caption>The figures of the chart: {esc(figure["title"])}</caption>\n'
+        f'<thead><tr><th scope="col">{first}</th><th scope="col">{second}</th></tr></thead>\n'
+        f"<tbody>\n{rows}\n</tbody>\n</table>"
+    )

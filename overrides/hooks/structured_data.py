@@ -1,0 +1,118 @@
+"""Describe every page in schema.org JSON-LD: what it is, whose, and what it cites.
+
+Search engines and reference managers read JSON-LD, not prose. A section page
+and the whole essay are an `Article` by Johanna Wester (c. 2010); any other
+page is the editors' `WebPage` about that essay. Each lists the sources it
+cites (`citation`) from references.bib. overrides/main.html writes the data
+into the page head as `<script type="application/ld+json">`, which is data
+and is never executed. Author and date come from CITATION.cff.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urljoin
+
+from mkdocs.plugins import event_priority
+
+from citation_scan import ESSAY_DIR, bib_text, citation_file, scan
+
+log = logging.getLogger("mkdocs.hooks.structured_data")
+
+_cff: dict = {}
+_cited: dict[str, list[str]] = {}
+
+
+def on_config(config):
+    _cff.clear()
+    _cited.clear()
+    try:
+        _cff.update(citation_file(config))
+    except (OSError, ValueError) as error:
+        log.error(f"CITATION.cff: cannot be read ({error}); pages get no JSON-LD")
+    return config
+
+
+@event_priority(106)  # after the whole essay is composed (110), before citations are rendered (105)
+def on_page_markdown(markdown, page, config, files):
+    keys: list[str] = []
+    for cite in scan(markdown):
+        if cite.key not in keys:
+            keys.append(cite.key)
+    _cited[page.file.src_uri] = keys
+    return markdown
+
+
+def on_page_context(context, page, config, nav):
+    if not _cff:
+        return context
+    entries = config.plugins["bibtex"].registry.bib_data.entries
+    website = {"@type": "WebSite", "name": config.site_name, "url": config.site_url}
+    essay = essay_article(_cff, config)
+    language = config.theme.get("language", "en")
+    sources = urljoin(config.site_url or "", "bibliography/")
+    keys = list(entries) if page.meta.get("compose") == "bibliography" else _cited.get(page.file.src_uri, [])
+    citations = [source(key, entries[key], sources) for key in keys if key in entries]
+    title = page.meta.get("title") or page.title
+    if page.meta.get("compose") == "essay":
+        data = {**essay, "headline": title, "url": page.canonical_url, "isPartOf": website}
+    elif page.file.src_uri.startswith(ESSAY_DIR):
+        data = {**essay, "name": title, "headline": title, "url": page.canonical_url, "isPartOf": {**essay, "isPartOf": website}}
+    else:
+        data = {
+            "@type": "WebPage",
+            "name": title,
+            "url": page.canonical_url,
+            "isPartOf": website,
+            "about": {**essay, "isPartOf": website},
+            "creator": {"@type": "Organization", "name": edition_authors(_cff)},
+        }
+    data["inLanguage"] = language
+    if page.meta.get("description"):
+        data["description"] = page.meta["description"]
+    if citations:
+        data["citation"] = citations
+    context["structured_data"] = {"@context": "https://schema.org", **data}
+    return context
+
+
+# Helpers
+
+
+def essay_article(cff: dict, config) -> dict:
+    essay = cff.get("preferred-citation", {})
+    people = [
+        {"@type": "Person", "name": f'{a["given-names"]} {a["family-names"]}'}
+        for a in essay.get("authors", [])
+        if "family-names" in a
+    ]
+    return {
+        "@type": "Article",
+        "name": essay.get("title", config.site_name),
+        "author": people[0] if len(people) == 1 else people,
+        "datePublished": str(essay.get("year", "")),
+    }
+
+
+def edition_authors(cff: dict) -> str:
+    names = [a["name"] for a in cff.get("authors", []) if "name" in a]
+    return names[0] if names else "The editors"
+
+
+def source(key: str, entry, sources: str) -> dict:
+    """A .bib entry as a schema.org CreativeWork."""
+    fields = entry.fields
+    persons = entry.persons.get("author", [])
+    authors = [
+        {"@type": "Organization" if str(p).startswith("{") else "Person", "name": bib_text(str(p))}
+        for p in persons
+    ]
+    work = {"@type": "CreativeWork", "@id": f"{sources}#{key}", "name": bib_text(fields.get("title", ""))}
+    if authors:
+        work["author"] = authors[0] if len(authors) == 1 else authors
+    if fields.get("year"):
+        work["datePublished"] = fields["year"]
+    url = fields.get("current") or fields.get("url")
+    if url:
+        work["url"] = url.replace("\\%", "%")
+    return work
