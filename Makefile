@@ -37,8 +37,12 @@ browser: $(STAMP)
 		apt-get update -qq && apt-get install -y -qq chromium; \
 	else $(BIN)/playwright install chromium; fi
 
+# Built beside the old site and moved into place only when the build succeeds:
+# a failed build never leaves a half-written site that could be deployed.
 site: $(STAMP)
-	$(BIN)/mkdocs build --strict --site-dir $(SITE)
+	@rm -rf $(SITE).new
+	@$(BIN)/mkdocs build --strict --site-dir $(SITE).new || { rm -rf $(SITE).new; exit 1; }
+	@rm -rf $(SITE) && mv $(SITE).new $(SITE)
 
 clean:
 	rm -rf $(SITE) $(VENV) .pytest_cache
