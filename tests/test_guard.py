@@ -129,12 +129,11 @@ def test_the_guard_finds_hostile_markup(payload, problem):
     assert any(problem in text for text, _ in found), found
 
 
+# One real build per route into the page (raw HTML, SVG, attr_list, links, images, style);
+# the variants above are checked against Markdown's output without a full build.
 BUILT_HOSTILE = [
     "script",
-    "iframe",
-    "object",
     "embed",
-    "style",
     "form",
     "script inside SVG",
     "onerror on an image",
@@ -153,7 +152,7 @@ def test_hostile_markdown_stops_the_build(project, name):
     fails_clearly(project, f"docs/about.md:{PAYLOAD_LINE + payload.count(chr(10))}", problem)
 
 
-@pytest.mark.parametrize("name", ["script", "attr_list on a heading", "javascript: link"])
+@pytest.mark.parametrize("name", ["script", "javascript: link"])
 def test_hostile_markdown_stops_a_build_that_is_not_strict(project, name):
     """A log warning would not stop a non-strict build or `mkdocs serve`: the guard aborts."""
     payload, problem = HOSTILE_MARKDOWN[name]
@@ -310,7 +309,9 @@ KEPT = [
 
 
 def test_brackets_that_are_not_citations_keep_their_words(project):
-    append(project, ABOUT, "\n\n".join(KEPT))
+    """E-mail addresses, handles and code keep their words; a fenced citation stays code."""
+    fenced = "```text\nCite a source like this: [@UNODC2009global, p. 22]\n```"
+    append(project, ABOUT, "\n\n".join([*KEPT, fenced]))
     result = run_build(project, project / "site")
     assert result.returncode == 0, result.log
     assert "Traceback" not in result.log
@@ -320,14 +321,7 @@ def test_brackets_that_are_not_citations_keep_their_words(project):
                      "the editors at editors@example.org"]:  # fmt: skip
         assert sentence in words, sentence
     assert text.find("a", href="mailto:editors@example.org") is not None
-
-
-def test_a_fenced_citation_stays_code(project):
-    append(project, ABOUT, "```text\nCite a source like this: [@UNODC2009global, p. 22]\n```")
-    result = run_build(project, project / "site")
-    assert result.returncode == 0, result.log
-    page = BeautifulSoup((project / "site/about/index.html").read_text(encoding="utf-8"), "html.parser")
-    assert any("[@UNODC2009global, p. 22]" in code.get_text() for code in page.find_all("code"))
+    assert any("[@UNODC2009global, p. 22]" in code.get_text() for code in text.find_all("code"))
 
 
 BAD_BIBS = {
