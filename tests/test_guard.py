@@ -115,6 +115,15 @@ HOSTILE_MARKDOWN = {
     "CSS url() in attr_list style": ('Words.\n{ style="background: url(https://t.example/p.gif)" }', "url()"),
     "srcdoc": ('<p srcdoc="x">y</p>', "srcdoc"),
     "comment hiding markup from a parser": ("<!--><img src=x onerror=alert(1)>-->", "not allowed"),
+    "text element hiding markup from a parser": (
+        '<textarea><!--</textarea><img src="https://t.example/p.gif">-->', "<textarea> is not allowed"),
+    "details ontoggle": ("<details open ontoggle=alert(1)><summary>x</summary></details>", "ontoggle"),
+    "SVG xlink:href": ('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', "javascript: scheme"),
+    "SVG use from another host": ('<svg><use href="https://t.example/i.svg#a"/></svg>', "from another host"),
+    "meta refresh": ('<meta http-equiv="refresh" content="0;url=https://t.example/">', "<meta> is not allowed"),
+    "ping on a link": ('<a href="https://example.org/" ping="https://t.example/">x</a>', "ping"),
+    "CSS image-set()": ('<p style="background: image-set(\'https://t.example/a.png\' 1x)">x</p>', "image-set"),
+    "numeric entity without semicolon": ('<a href="javascript&#0000058alert(1)">x</a>', "javascript: scheme"),
 }
 
 
@@ -204,6 +213,29 @@ def test_static_files_cannot_run_code_or_load_from_elsewhere(project, path, cont
 )
 def test_css_variants_are_found(css):
     assert check_css(css)
+
+
+HARMLESS = [
+    '<a href="https://example.org/">a link out</a>',
+    "[write to us](mailto:editors@example.org)",
+    '<img src="../assets/figure.png" alt="A figure in docs/">',
+    "<https://example.org/>",
+    "Words with on=1 and onward = 2 in them, and a < b > c & d.",
+    '<p title="turn on the light">x</p>',
+    "!!! note \"Editors' note\"\n    Words of the editors.",
+    "Words[^1].\n\n[^1]: A hand-written note.",
+    "## A heading { #an-id .a-class }",
+    '<div style="color: red">x</div>',
+    "<!-- a comment -->",
+]
+
+
+@pytest.mark.parametrize("markdown_text", HARMLESS)
+def test_harmless_markup_is_not_flagged(markdown_text):
+    import markdown
+
+    rendered = markdown.markdown(markdown_text, extensions=["attr_list", "md_in_html", "footnotes", "admonition"])
+    assert check_html(rendered) == []
 
 
 def test_the_sites_own_markup_is_allowed(build):

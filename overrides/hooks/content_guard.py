@@ -32,6 +32,8 @@ log = logging.getLogger("mkdocs.hooks.content_guard")
 FORBIDDEN_TAGS = {
     "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "portal",
     "form", "base", "meta", "link",
+    # Browsers read their content as text, parsers may not: a place to hide markup.
+    "textarea", "title", "xmp", "noembed", "noframes", "plaintext", "noscript",
     # SVG and MathML: animation can rewrite an href; handlers run code.
     "animate", "animatemotion", "animatetransform", "set", "handler", "listener", "maction",
 }  # fmt: skip
