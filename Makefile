@@ -9,12 +9,17 @@ SITE    ?= site
 # Material 9.8 prints a notice about MkDocs 2.0 on every run; we pin MkDocs < 2.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve test site clean browser
+NODE_BIN := .cache/node/node_modules/.bin
+MARKDOWNLINT_CLI2 := 0.24.1
+
+.PHONY: help serve test site clean browser lint linkcheck
 
 help:
 	@echo "make serve   preview the site with live reload on http://127.0.0.1:8000"
 	@echo "make test    run every check that CI runs"
 	@echo "make site    the production build: site, PDF and offline zip in $(SITE)/"
+	@echo "make lint    check references.bib, spelling and Markdown style (as pre-commit does)"
+	@echo "make linkcheck  ask every source's address whether it still answers (needs the internet)"
 	@echo "make clean   remove build output and the virtual environment"
 
 $(STAMP): pyproject.toml
@@ -26,7 +31,7 @@ $(STAMP): pyproject.toml
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
 
-test: $(STAMP) browser
+test: $(STAMP) lint browser
 	$(BIN)/python -m pytest
 
 # A Chromium for the browser tests: Debian's where it is (CI installs it as root),
@@ -37,8 +42,25 @@ browser: $(STAMP)
 		apt-get update -qq && apt-get install -y -qq chromium; \
 	else $(BIN)/playwright install chromium; fi
 
+# Built beside the old site and moved into place only when the build succeeds:
+# a failed build never leaves a half-written site that could be deployed.
 site: $(STAMP)
-	$(BIN)/mkdocs build --strict --site-dir $(SITE)
+	@rm -rf $(SITE).new
+	@$(BIN)/mkdocs build --strict --site-dir $(SITE).new || { rm -rf $(SITE).new; exit 1; }
+	@rm -rf $(SITE) && mv $(SITE).new $(SITE)
+
+# The checks pre-commit runs, without pre-commit's own set-up.
+lint: $(STAMP) $(NODE_BIN)/markdownlint-cli2
+	$(BIN)/python overrides/hooks/bibliography_check.py references.bib
+	$(BIN)/codespell
+	$(NODE_BIN)/markdownlint-cli2
+
+$(NODE_BIN)/markdownlint-cli2:
+	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix .cache/node markdownlint-cli2@$(MARKDOWNLINT_CLI2)
+
+# Weekly in CI, not part of `make test`: dead sources are news, not a broken build.
+linkcheck: $(STAMP)
+	$(BIN)/python scripts/check_external_links.py
 
 clean:
-	rm -rf $(SITE) $(VENV) .pytest_cache
+	rm -rf $(SITE) $(SITE).new $(VENV) .pytest_cache .cache

@@ -38,10 +38,13 @@ class Build:
         return sorted(self.site.rglob("*.html"))
 
 
-def run_build(project: Path, site: Path, **env: str) -> Build:
-    """`mkdocs build --strict` as a contributor runs it (never -q: it hides warnings)."""
+def run_build(project: Path, site: Path, strict: bool = True, **env: str) -> Build:
+    """`mkdocs build --strict` as a contributor runs it (never -q: it hides warnings).
+
+    `strict=False` builds with `--no-strict`, as a careless contributor might.
+    """
     result = subprocess.run(
-        [str(MKDOCS), "build", "--strict", "--site-dir", str(site)],
+        [str(MKDOCS), "build", "--strict" if strict else "--no-strict", "--site-dir", str(site)],
         cwd=project,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
         capture_output=True,

@@ -113,6 +113,8 @@ def article_text(page) -> str:
 
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     body = soup.select_one("article") or soup
+    for code in body.select("code"):  # examples of citation syntax (CONTRIBUTING.md) are meant literally
+        code.decompose()
     return body.get_text()
 
 

@@ -1,7 +1,7 @@
 // Material's search worker, loaded on the first search instead of on every page.
 //
 // Material starts its search worker (12 KiB compressed, lunr included) as each
-// page loads, although most readers never search. Hook lazy_search.py points
+// page loads, although most readers never search. It ships with the theme (overrides/), not with the pages; hook lazy_search.py points
 // Material at this stand-in, with the real worker's address in ?worker=.
 // Material sends the index first (SETUP) and sends queries only once the
 // worker has said READY. The stand-in says READY at once and keeps the index;

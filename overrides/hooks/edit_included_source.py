@@ -1,0 +1,24 @@
+"""Point "edit this page" at the file a page merely includes.
+
+docs/contributing.md is one line, `--8<-- "CONTRIBUTING.md"`, so that the
+guide is written once and shown both on GitHub and on the site. Its edit
+button should open CONTRIBUTING.md, where the words are, not the one line.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from citation_scan import strip_front_matter
+
+ONLY_A_SNIPPET = re.compile(r'^\s*--8<--\s+"([^"]+)"\s*$')
+
+
+def on_page_markdown(markdown, page, config, files):
+    match = ONLY_A_SNIPPET.match(strip_front_matter(page.file.content_string))
+    if match and page.edit_url:
+        # From docs/<page> up to the repository's root, where snippets are found (base_path ".").
+        up = "../" * (page.file.src_uri.count("/") + 1)
+        page.edit_url = urljoin(page.edit_url, up + match.group(1))
+    return markdown

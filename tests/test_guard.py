@@ -1,0 +1,478 @@
+"""Nothing a pull request adds can run code or track a reader, and careless input fails clearly.
+
+Each test copies the project into a temporary folder, makes one change a
+contributor could make, builds it, and checks that the build stops (also
+without --strict), that the message names the file and the problem, that no
+Python traceback is printed, and, where words are merely kept safe, that they
+are still on the page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from reading import without_abbreviations
+from conftest import MKDOCS, ROOT, run_build
+
+sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
+
+from bibliography_check import check_text  # noqa: E402
+from content_guard import check_css, check_html  # noqa: E402
+
+PROJECT_FILES = ["docs", "overrides", "source", "mkdocs.yml", "references.bib", "CONTRIBUTING.md", "CITATION.cff"]
+ABOUT = "docs/about.md"
+ABOUT_LINES = len((ROOT / ABOUT).read_text(encoding="utf-8").splitlines())
+PAYLOAD_LINE = ABOUT_LINES + 2  # appended after a blank line
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    """One copy of the project per module; each test copies it again before changing it."""
+    base = tmp_path_factory.mktemp("pristine")
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, base / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, base / name)
+    return base
+
+
+@pytest.fixture
+def project(pristine, tmp_path) -> Path:
+    copy = tmp_path / "project"
+    shutil.copytree(pristine, copy)
+    return copy
+
+
+def append(project: Path, path: str, text: str) -> None:
+    file = project / path
+    file.write_text(file.read_text(encoding="utf-8") + "\n" + text + "\n", encoding="utf-8")
+
+
+def replace(project: Path, path: str, old: str, new: str) -> None:
+    file = project / path
+    content = file.read_text(encoding="utf-8")
+    assert old in content, f"{old!r} not in {path}"
+    file.write_text(content.replace(old, new, 1), encoding="utf-8")
+
+
+def fails_clearly(project: Path, *expected: str, strict: bool = True) -> str:
+    result = run_build(project, project / "site", strict=strict)
+    assert result.returncode != 0, f"the build passed:\n{result.log}"
+    assert "Traceback" not in result.log, result.log
+    for text in expected:
+        assert text in result.log, f"{text!r} not in:\n{result.log}"
+    return result.log
+
+
+# Raw HTML, attr_list and addresses: anything that runs code or loads from elsewhere.
+
+HOSTILE_MARKDOWN = {
+    "script": ("<script>alert(1)</script>", "<script> is not allowed"),
+    "script, odd case, with src": ('<ScRiPt src="/x.js"></sCrIpT>', "<script> is not allowed"),
+    "iframe": ('<iframe src="https://example.org/"></iframe>', "<iframe> is not allowed"),
+    "object": ('<object data="x.swf"></object>', "<object> is not allowed"),
+    "embed": ('<EMBED src="x.swf">', "<embed> is not allowed"),
+    "style": ("<style>body { display: none }</style>", "<style> is not allowed"),
+    "form": ('<form><input name="q"></form>', "<form> is not allowed"),
+    "script inside SVG": ("<svg><script>alert(1)</script></svg>", "<script> is not allowed"),
+    "style inside MathML": ("<math><mtext><style>x</style></mtext></math>", "<style> is not allowed"),
+    "SVG animation rewriting a link": (
+        '<svg><a><animate attributeName="href" values="javascript:alert(1)"/><text>x</text></a></svg>',
+        "<animate> is not allowed",
+    ),
+    "onerror on an image": ('<img src="missing.png" onerror="alert(1)">', "event handler attribute onerror"),
+    "onclick with a slash for a space": ('<p/onclick="alert(1)">x</p>', "event handler attribute onclick"),
+    "ONMOUSEOVER in capitals": ('<span ONMOUSEOVER="alert(1)">x</span>', "event handler attribute onmouseover"),
+    "attr_list on a heading": ('## A heading { onclick="alert(1)" }', "event handler attribute onclick"),
+    "attr_list on a paragraph": ('Some words.\n{ onmouseover="alert(1)" }', "event handler attribute onmouseover"),
+    "javascript: link": ("[Click](javascript:alert(1))", "javascript: scheme"),
+    "JaVaScRiPt: link": ("[Click](JaVaScRiPt:alert(1))", "javascript: scheme"),
+    "entity-encoded javascript:": ('<a href="&#106;avascript&#58;alert(1)">x</a>', "javascript: scheme"),
+    "tab inside javascript:": ('<a href="java&#x09;script:alert(1)">x</a>', "javascript: scheme"),
+    "leading control character": ('<a href="&#x01; javascript:alert(1)">x</a>', "javascript: scheme"),
+    "named entity colon": ('<a href="javascript&colon;alert(1)">x</a>', "javascript: scheme"),
+    "data: link": ("[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)", "data: scheme"),
+    "vbscript: link": ('<a href="VBScript:msgbox(1)">x</a>', "vbscript: scheme"),
+    "javascript: through attr_list": ('[x](about.md){ href="javascript:alert(1)" }', "javascript: scheme"),
+    "image from another host": ("![pixel](https://tracker.example/p.gif)", "from another host"),
+    "protocol-relative image": ('<img src="//tracker.example/p.gif" alt="">', "from another host"),
+    "backslash host image": ('<img src="/\\tracker.example/p.gif" alt="">', "from another host"),
+    "srcset from another host": ('<img src="a.png" srcset="a.png 1x, https://t.example/b.png 2x" alt="">', "srcset"),
+    "video poster from another host": ('<video poster="https://t.example/p.jpg"></video>', "poster"),
+    "data: image": ('<img src="data:image/svg+xml,<svg/onload=alert(1)>" alt="">', "from another host"),
+    "SVG image from another host": ('<svg><image href="https://t.example/p.png"/></svg>', "from another host"),
+    "link element": ('<link rel="stylesheet" href="https://t.example/s.css">', "<link> is not allowed"),
+    "CSS url() in attr_list style": ('Words.\n{ style="background: url(https://t.example/p.gif)" }', "url()"),
+    "srcdoc": ('<p srcdoc="x">y</p>', "srcdoc"),
+    "comment hiding markup from a parser": ("<!--><img src=x onerror=alert(1)>-->", "not allowed"),
+    "text element hiding markup from a parser": (
+        '<textarea><!--</textarea><img src="https://t.example/p.gif">-->', "<textarea> is not allowed"),
+    "details ontoggle": ("<details open ontoggle=alert(1)><summary>x</summary></details>", "ontoggle"),
+    "SVG xlink:href": ('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', "javascript: scheme"),
+    "SVG use from another host": ('<svg><use href="https://t.example/i.svg#a"/></svg>', "from another host"),
+    "meta refresh": ('<meta http-equiv="refresh" content="0;url=https://t.example/">', "<meta> is not allowed"),
+    "ping on a link": ('<a href="https://example.org/" ping="https://t.example/">x</a>', "ping"),
+    "CSS image-set()": ('<p style="background: image-set(\'https://t.example/a.png\' 1x)">x</p>', "image-set"),
+    "numeric entity without semicolon": ('<a href="javascript&#0000058alert(1)">x</a>', "javascript: scheme"),
+}
+
+
+@pytest.mark.parametrize("payload, problem", HOSTILE_MARKDOWN.values(), ids=HOSTILE_MARKDOWN.keys())
+def test_the_guard_finds_hostile_markup(payload, problem):
+    """Every variant is found in rendered HTML (fast: the guard's own check on Markdown's output)."""
+    import markdown
+
+    rendered = markdown.markdown(payload, extensions=["attr_list", "md_in_html", "footnotes"])
+    found = check_html(rendered)
+    assert found, f"{payload!r} passed as {rendered!r}"
+    assert any(problem in text for text, _ in found), found
+
+
+# One real build per route into the page (raw HTML, SVG, attr_list, links, images, style);
+# the variants above are checked against Markdown's output without a full build.
+BUILT_HOSTILE = [
+    "script",
+    "embed",
+    "form",
+    "script inside SVG",
+    "onerror on an image",
+    "attr_list on a heading",
+    "entity-encoded javascript:",
+    "image from another host",
+    "CSS url() in attr_list style",
+]
+
+
+@pytest.mark.parametrize("name", BUILT_HOSTILE)
+def test_hostile_markdown_stops_the_build(project, name):
+    payload, problem = HOSTILE_MARKDOWN[name]
+    append(project, ABOUT, payload)
+    # The line named is the payload's (its last line, where attr_list puts the attribute).
+    fails_clearly(project, f"docs/about.md:{PAYLOAD_LINE + payload.count(chr(10))}", problem)
+
+
+@pytest.mark.parametrize("name", ["script", "javascript: link"])
+def test_hostile_markdown_stops_a_build_that_is_not_strict(project, name):
+    """A log warning would not stop a non-strict build or `mkdocs serve`: the guard aborts."""
+    payload, problem = HOSTILE_MARKDOWN[name]
+    append(project, ABOUT, payload)
+    fails_clearly(project, "docs/about.md", problem, strict=False)
+
+
+def test_hostile_markup_in_an_essay_section_names_that_section(project):
+    append(project, "docs/essay/16-ecpat.md", '<img src="x.png" alt="" onload="alert(1)">')
+    fails_clearly(project, "docs/essay/16-ecpat.md:20", "event handler attribute onload")
+
+
+def test_hostile_markup_in_an_included_file_is_found(project):
+    """Snippets are Markdown too: CONTRIBUTING.md reaches the site through one."""
+    append(project, "CONTRIBUTING.md", "<iframe src=https://example.org></iframe>")
+    fails_clearly(project, "docs/contributing.md", "<iframe> is not allowed")
+
+
+def test_front_matter_cannot_break_out_of_the_page_head(project):
+    """Material writes the description into <meta content="..."> unescaped."""
+    replace(project, ABOUT, "description: Who wrote", 'description: \'"><script>alert(1)</script>\'\nsummary: Who wrote')
+    fails_clearly(project, "docs/about.md", "front matter field description", strict=False)
+
+
+@pytest.mark.parametrize(
+    "path, content, problem",
+    [
+        ("docs/assets/tracker.js", "fetch('https://t.example/')", "scripts are not accepted"),
+        ("docs/assets/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "<script>"),
+        ("docs/assets/stylesheets/edition.css", "@import url(https://t.example/x.css);", "@import"),
+    ],
+    ids=["script file", "SVG with a script", "CSS loading from another host"],
+)
+def test_static_files_cannot_run_code_or_load_from_elsewhere(project, path, content, problem):
+    file = project / path
+    file.write_text((file.read_text(encoding="utf-8") if file.exists() else "") + "\n" + content + "\n")
+    fails_clearly(project, f"docs/{path.removeprefix('docs/')}", problem)
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        "a { background: url(https://t.example/p.gif) }",
+        "a { background: url('//t.example/p.gif') }",
+        "a { background: \\75 rl(https://t.example/p.gif) }",
+        "a { background: u/**/rl(x) url(\"data:image/png;base64,AAAA\") }",
+        "a { width: expression(alert(1)) }",
+    ],
+)
+def test_css_variants_are_found(css):
+    assert check_css(css)
+
+
+HARMLESS = [
+    '<a href="https://example.org/">a link out</a>',
+    "[write to us](mailto:editors@example.org)",
+    '<img src="../assets/figure.png" alt="A figure in docs/">',
+    "<https://example.org/>",
+    "Words with on=1 and onward = 2 in them, and a < b > c & d.",
+    '<p title="turn on the light">x</p>',
+    "!!! note \"Editors' note\"\n    Words of the editors.",
+    "Words[^1].\n\n[^1]: A hand-written note.",
+    "## A heading { #an-id .a-class }",
+    '<div style="color: red">x</div>',
+    "<!-- a comment -->",
+]
+
+
+@pytest.mark.parametrize("markdown_text", HARMLESS)
+def test_harmless_markup_is_not_flagged(markdown_text):
+    import markdown
+
+    rendered = markdown.markdown(markdown_text, extensions=["attr_list", "md_in_html", "footnotes", "admonition"])
+    assert check_html(rendered) == []
+
+
+def test_the_sites_own_markup_is_allowed(build):
+    """Footnotes, admonitions, headings with ids and classes, links out: no false alarm on the real pages."""
+    for page in build.pages():
+        content = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("article")
+        if content is not None:
+            assert check_html(str(content)) == [], page
+
+
+# References: the bibliography is checked before mkdocs-bibtex reads it.
+
+
+def bib_entry(key="Wester2010test", kind="misc", **fields) -> str:
+    fields = {"title": "{A Title}", "year": "2010", **fields}
+    body = ",\n".join(f"  {name} = {value}" for name, value in fields.items())
+    return f"\n@{kind}{{{key},\n{body},\n}}\n"
+
+
+BIB_LINES = len((ROOT / "references.bib").read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "{javascript:alert(1)}",
+        "{JavaScript:alert(1)}",
+        "{ javascript:alert(1)}",
+        "{jav&#x61;script:alert(1)}",
+        "{data:text/html,<script>alert(1)</script>}",
+        "{vbscript:msgbox(1)}",
+        "{https://example.org/a)<img src=x onerror=alert(1)>}",
+        '{https://example.org/"onmouseover="alert(1)}',
+        "{https://example.org/a b}",
+        "{//example.org/}",
+    ],
+)
+def test_a_bib_address_must_be_a_plain_web_address(url):
+    problems = check_text(bib_entry(url=url))
+    assert any("Wester2010test, field url" in p and "not a plain http(s) address" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("name", ["archived", "current"])
+def test_archived_and_current_addresses_are_checked_too(name):
+    assert check_text(bib_entry(**{name: "{javascript:alert(1)}"}))
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("title", "{<img src=x onerror=alert(1)>}"),
+        ("note", "{See [here](javascript:alert(1))}"),
+        ("howpublished", "{<script>alert(1)</script>}"),
+    ],
+)
+def test_bib_text_fields_hold_no_markup(field, value):
+    assert check_text(bib_entry(**{field: value}))
+
+
+def test_a_bib_address_that_breaks_out_of_its_link_stops_the_build(project):
+    """The research's payload: a `)` closes the Markdown link, then an image runs a script on load."""
+    append(project, "references.bib", bib_entry(url="{https://example.org/x)<img src=x onerror=alert(1)>}"))
+    fails_clearly(project, f"references.bib:{BIB_LINES + 6}", "entry Wester2010test, field url", strict=False)
+
+
+def test_a_javascript_address_in_the_bib_stops_the_build(project):
+    replace(project, "references.bib", "url          = {http://www.uncjin.org/}", "url = {javascript:alert(1)}")
+    fails_clearly(project, "references.bib:", "entry UNCJIN2010network, field url", "javascript:alert(1)")
+
+
+def test_markup_reaching_a_note_by_any_other_way_names_the_bib_key(tmp_path):
+    """Second line of defence: the rendered-HTML guard says which entry a note came from."""
+    html = '<div class="footnote"><ol><li id="fn:ref-Wester2010test"><p><img src=x onerror=alert(1)></p></li></ol></div>'
+    (problem, (needle, origin)) = check_html(html)[0]
+    assert "onerror" in problem and origin == "Wester2010test"
+
+
+# Careless input fails clearly, or keeps the words: never a traceback, never lost text.
+
+
+@pytest.mark.parametrize("strict", [True, False], ids=["strict", "not strict"])
+def test_an_unknown_citation_key_stops_the_build(project, strict):
+    append(project, ABOUT, "A claim that needs a source[@Nobody2010nothing].")
+    fails_clearly(project, f"docs/about.md:{PAYLOAD_LINE}", "@Nobody2010nothing", "not a key", strict=strict)
+
+
+def test_a_handle_in_citation_form_is_an_unknown_key(project):
+    append(project, ABOUT, "Follow them [@ECPAT].")
+    fails_clearly(project, f"docs/about.md:{PAYLOAD_LINE}", "@ECPAT", "not a key", "&#64;")
+
+
+def test_words_before_a_citation_would_be_dropped_so_the_build_stops(project):
+    append(project, ABOUT, "As the report shows [see @UNODC2009global, p. 22].")
+    fails_clearly(project, f"docs/about.md:{PAYLOAD_LINE}", "'see'", "outside the brackets")
+
+
+KEPT = [
+    "Write to us [contact: info@example.org] with corrections.",
+    "Find ECPAT online [as @ECPAT on social media] and elsewhere.",
+    "A literal citation in code: `[@Nobody2010nothing]` stays as written.",
+    "Mail [the editors at editors@example.org](mailto:editors@example.org) today.",
+]
+
+
+def test_brackets_that_are_not_citations_keep_their_words(project):
+    """E-mail addresses, handles and code keep their words; a fenced citation stays code."""
+    fenced = "```text\nCite a source like this: [@UNODC2009global, p. 22]\n```"
+    append(project, ABOUT, "\n\n".join([*KEPT, fenced]))
+    result = run_build(project, project / "site")
+    assert result.returncode == 0, result.log
+    assert "Traceback" not in result.log
+    text = BeautifulSoup((project / "site/about/index.html").read_text(encoding="utf-8"), "html.parser")
+    words = " ".join(without_abbreviations(text.find("article")).get_text(" ").split())
+    for sentence in ["contact: info@example.org", "as @ECPAT on social media", "[@Nobody2010nothing]",
+                     "the editors at editors@example.org"]:  # fmt: skip
+        assert sentence in words, sentence
+    assert text.find("a", href="mailto:editors@example.org") is not None
+    assert any("[@UNODC2009global, p. 22]" in code.get_text() for code in text.find_all("code"))
+
+
+BAD_BIBS = {
+    "missing brace": (
+        lambda t: t.replace("year         = {2010},\n  url          = {http://www.uncjin.org/},",
+                            "year         = {2010,\n  url          = {http://www.uncjin.org/},"),
+        "references.bib:117", "a closing brace is missing",
+    ),  # fmt: skip
+    "missing closing brace of an entry": (lambda t: t.replace("}\n\n@misc{ECPAT2009legal", "\n@misc{ECPAT2009legal"),
+                                          "references.bib:31", "UNODC2009global is not closed"),
+    "duplicate key": (lambda t: t + bib_entry(key="IOM2010counter"), "duplicate key IOM2010counter"),
+    "duplicate key differing in case": (lambda t: t + bib_entry(key="IOM2010Counter"), "differ only in case"),
+    "type the style cannot format": (lambda t: t + bib_entry(kind="report"), "type @report cannot be formatted"),
+    "missing required field": (
+        lambda t: t + bib_entry(kind="techreport", title="{}", author="{A. Person}", institution="{X}").replace(
+            "  title = {},\n", ""), "@techreport needs the field title"),
+    "unescaped percent": (lambda t: t + bib_entry(title="{Half 50% of cases}"), "unescaped %", "Wester2010test"),
+    "empty file": (lambda t: "% nothing here yet\n", "references.bib: the bibliography has no entries"),
+    "@string bomb": (
+        lambda t: t + "".join(f"@string{{m{i} = m{i - 1} # m{i - 1}}}\n" for i in range(1, 25)).replace(
+            "m0 # m0", '"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" # "a"') + bib_entry(title="m24"),
+        "would expand to"),
+    "key not AuthorYYYYword": (lambda t: t + bib_entry(key="Wester2010"), "does not follow AuthorYYYYword"),
+    "a space in a key": (lambda t: t + bib_entry(key="my source"), "expected a comma"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", BAD_BIBS)
+def test_bib_mistakes_are_named_without_building(name):
+    """Fast: the checker on its own."""
+    change, *expected = BAD_BIBS[name]
+    problems = check_text(change((ROOT / "references.bib").read_text(encoding="utf-8")))
+    joined = "\n".join(problems)
+    assert problems
+    for text in expected:
+        assert text.replace("references.bib:", "") in joined, joined
+
+
+@pytest.mark.parametrize(
+    "name", ["missing brace", "duplicate key differing in case", "type the style cannot format",
+             "missing required field", "unescaped percent", "empty file", "@string bomb"],
+)  # fmt: skip
+def test_bib_mistakes_stop_the_build(project, name):
+    change, *expected = BAD_BIBS[name]
+    bib = project / "references.bib"
+    bib.write_text(change(bib.read_text(encoding="utf-8")), encoding="utf-8")
+    fails_clearly(project, *expected, strict=name != "unescaped percent")
+
+
+def test_a_missing_bib_file_stops_the_build(project):
+    (project / "references.bib").unlink()
+    fails_clearly(project, "references.bib: the bibliography file is missing")
+
+
+def test_a_broken_internal_link_stops_the_build(project):
+    append(project, ABOUT, "See [the sources](bibliography.md#no-such-anchor) and [a page](no-such-page.md).")
+    fails_clearly(project, "about.md", "no-such-anchor")
+
+
+# Every mode: `mkdocs serve` too, and `make site` never leaves a half-written site.
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_mkdocs_serve_refuses_hostile_markup(project):
+    append(project, ABOUT, HOSTILE_MARKDOWN["script"][0])
+    process = subprocess.Popen(
+        [str(MKDOCS), "serve", "--dev-addr", f"127.0.0.1:{free_port()}", "--no-livereload"],
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        log, _ = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGTERM)
+        log, _ = process.communicate()
+        pytest.fail(f"mkdocs serve kept serving a page with a script:\n{log}")
+    assert process.returncode != 0
+    assert "<script> is not allowed" in log and "Traceback" not in log, log
+
+
+def make_site(project: Path, site: Path) -> subprocess.CompletedProcess:
+    """`make site` in the copy, with this checkout's virtual environment."""
+    venv = Path(sys.executable).parent.parent
+    stamp = venv / ".installed"
+    return subprocess.run(
+        ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), "-o", str(stamp), "site",
+         f"VENV={venv}", f"SITE={site}"],
+        cwd=project, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+
+def test_make_site_keeps_the_last_good_site_when_a_build_fails(project):
+    shutil.copy2(ROOT / "Makefile", project / "Makefile")
+    site = project / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the last good site")
+    append(project, ABOUT, HOSTILE_MARKDOWN["script"][0])
+    result = make_site(project, site)
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert (site / "index.html").read_text() == "the last good site"
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith("site")) == ["site"]
+
+
+def test_make_site_replaces_the_site_only_when_the_build_succeeds(project):
+    shutil.copy2(ROOT / "Makefile", project / "Makefile")
+    site = project / "site"
+    site.mkdir()
+    (site / "stale.html").write_text("old")
+    result = make_site(project, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (site / "index.html").exists() and not (site / "stale.html").exists()
+    assert re.search(r"<title>[^<]*Protecting", (site / "index.html").read_text(encoding="utf-8"))
