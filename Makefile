@@ -12,7 +12,7 @@ export NO_MKDOCS_2_WARNING := 1
 NODE_BIN := .cache/node/node_modules/.bin
 MARKDOWNLINT_CLI2 := 0.24.1
 
-.PHONY: help serve test site clean browser lint linkcheck
+.PHONY: help serve test site clean browser lint linkcheck screenshots
 
 help:
 	@echo "make serve   preview the site with live reload on http://127.0.0.1:8000"
@@ -20,6 +20,7 @@ help:
 	@echo "make site    the production build: site, PDF and offline zip in $(SITE)/"
 	@echo "make lint    check references.bib, spelling and Markdown style (as pre-commit does)"
 	@echo "make linkcheck  ask every source's address whether it still answers (needs the internet)"
+	@echo "make screenshots  phone and desktop screenshots, light and dark, in screenshots/"
 	@echo "make clean   remove build output and the virtual environment"
 
 $(STAMP): pyproject.toml
@@ -64,3 +65,9 @@ linkcheck: $(STAMP)
 
 clean:
 	rm -rf $(SITE) $(SITE).new $(VENV) .pytest_cache .cache
+
+# Screenshots for reviewers (the pull-request workflow uploads them).
+screenshots: $(STAMP) browser
+	@rm -rf .cache/screenshots-site
+	$(BIN)/mkdocs build --strict --site-dir .cache/screenshots-site
+	$(BIN)/python scripts/screenshots.py .cache/screenshots-site screenshots
