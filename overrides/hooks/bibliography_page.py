@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from mkdocs.plugins import event_priority
 from mkdocs_bibtex.citation import Citation
 
-from citation_scan import essay_pages, number_notes, read_source, scan
+from citation_scan import composes, essay_pages, number_notes, read_source, scan
 
 log = logging.getLogger("mkdocs.hooks.bibliography_page")
 
@@ -52,10 +52,7 @@ def on_nav(nav, config, files):
 
 @event_priority(100)
 def on_page_markdown(markdown, page, config, files):
-    if page.meta.get("compose") != "bibliography":
-        return markdown
-    if PLACEHOLDER not in markdown:
-        log.error(f"{page.file.src_uri}: 'compose: bibliography' needs the line {PLACEHOLDER}")
+    if not composes(page, markdown, "bibliography", PLACEHOLDER, log):
         return markdown
     registry = config.plugins["bibtex"].registry
     entries = registry.bib_data.entries

@@ -1,4 +1,4 @@
-"""Pure helpers shared by the citation hooks (not a hook itself).
+"""Pure helpers shared by the edition's hooks (not a hook itself).
 
 Finds `[@key]` citations in Markdown the way mkdocs-bibtex reads them, but
 skips fenced and indented code, and reports line numbers for messages.
@@ -109,3 +109,13 @@ def bib_text(value: str) -> str:
     for tex, text in (("\\&", "&"), ("\\%", "%"), ("---", "—"), ("--", "–")):
         value = value.replace(tex, text)
     return value.replace("{", "").replace("}", "")
+
+
+def composes(page, markdown: str, kind: str, placeholder: str, log) -> bool:
+    """Does this page ask to be composed (front matter `compose: kind`), with its placeholder line?"""
+    if page.meta.get("compose") != kind:
+        return False
+    if placeholder not in markdown:
+        log.error(f"{page.file.src_uri}: 'compose: {kind}' needs the line {placeholder}")
+        return False
+    return True

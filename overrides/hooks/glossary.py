@@ -13,6 +13,8 @@ import logging
 import re
 from pathlib import Path
 
+from citation_scan import composes
+
 log = logging.getLogger("mkdocs.hooks.glossary")
 
 PLACEHOLDER = "<!-- glossary -->"
@@ -20,10 +22,7 @@ DEFINITION = re.compile(r"^\*\[(?P<term>[^\]]+)\]:\s*(?P<meaning>.+)$")
 
 
 def on_page_markdown(markdown, page, config, files):
-    if page.meta.get("compose") != "glossary":
-        return markdown
-    if PLACEHOLDER not in markdown:
-        log.error(f"{page.file.src_uri}: 'compose: glossary' needs the line {PLACEHOLDER}")
+    if not composes(page, markdown, "glossary", PLACEHOLDER, log):
         return markdown
     terms = []
     for path in abbreviation_files(config):

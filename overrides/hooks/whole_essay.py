@@ -15,7 +15,7 @@ import re
 
 from mkdocs.plugins import event_priority
 
-from citation_scan import essay_pages, read_source
+from citation_scan import composes, essay_pages, read_source
 
 log = logging.getLogger("mkdocs.hooks.whole_essay")
 
@@ -35,10 +35,7 @@ def on_nav(nav, config, files):
 
 @event_priority(110)
 def on_page_markdown(markdown, page, config, files):
-    if page.meta.get("compose") != "essay":
-        return markdown
-    if PLACEHOLDER not in markdown:
-        log.error(f"{page.file.src_uri}: 'compose: essay' needs the line {PLACEHOLDER}")
+    if not composes(page, markdown, "essay", PLACEHOLDER, log):
         return markdown
     parts = []
     for section in essay_pages(_nav):
