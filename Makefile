@@ -6,15 +6,20 @@ PYTHON  ?= python3
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 SITE    ?= site
+BUILD   ?= build
+# The offline copy: built apart, zipped into the site (the link is extra.offline_copy in mkdocs.yml).
+OFFLINE_COPY := $(BUILD)/protecting-children-from-trafficking
+OFFLINE_ZIP  := downloads/protecting-children-from-trafficking-offline.zip
 # Material 9.8 prints a notice about MkDocs 2.0 on every run; we pin MkDocs < 2.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve test site clean browser
+.PHONY: help serve test site bench clean browser
 
 help:
 	@echo "make serve   preview the site with live reload on http://127.0.0.1:8000"
 	@echo "make test    run every check that CI runs"
 	@echo "make site    the production build: site, PDF and offline zip in $(SITE)/"
+	@echo "make bench   time the plain, PDF and offline builds"
 	@echo "make clean   remove build output and the virtual environment"
 
 $(STAMP): pyproject.toml
@@ -37,8 +42,17 @@ browser: $(STAMP)
 		apt-get update -qq && apt-get install -y -qq chromium; \
 	else $(BIN)/playwright install chromium; fi
 
+# The site with the PDF (A4 and Letter), then the offline copy (with the PDFs), zipped into the site.
 site: $(STAMP)
-	$(BIN)/mkdocs build --strict --site-dir $(SITE)
+	rm -rf $(SITE) $(OFFLINE_COPY)
+	ENABLE_PDF_EXPORT=1 $(BIN)/mkdocs build --strict --site-dir $(SITE)
+	OFFLINE=true $(BIN)/mkdocs build --strict --site-dir $(OFFLINE_COPY)
+	mkdir -p $(OFFLINE_COPY)/downloads
+	cp $(SITE)/downloads/*.pdf $(OFFLINE_COPY)/downloads/
+	$(BIN)/python -m zipfile -c $(SITE)/$(OFFLINE_ZIP) $(OFFLINE_COPY)
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
 
 clean:
-	rm -rf $(SITE) $(VENV) .pytest_cache
+	rm -rf $(SITE) $(BUILD) $(VENV) .pytest_cache
