@@ -37,7 +37,7 @@ _letter = None  # the Letter variant, rendered in a second process beside the A4
 
 def on_files(files, config):
     # The PDF's templates and styles live in the theme folder, but aren't part of the website.
-    for file in [f for f in files if Path(f.abs_src_path).is_relative_to(PDF_DIR)]:
+    for file in [f for f in files if f.abs_src_path and Path(f.abs_src_path).is_relative_to(PDF_DIR)]:
         files.remove(file)
     return files
 
@@ -56,6 +56,7 @@ def on_config(config):
     for key in OWN_KEYS:
         options.pop(key, None)
     options["custom_template_path"] = str(PDF_DIR)
+    options["theme_handler_path"] = str(PDF_DIR / "theme.py")
     # mkdocs-to-pdf imports its event hook module (pdf_event_hook.py) by name.
     if str(PDF_DIR) not in sys.path:
         sys.path.insert(0, str(PDF_DIR))

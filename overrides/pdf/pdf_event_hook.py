@@ -34,11 +34,6 @@ LANGUAGE = "en"
 listeners: list = []
 
 
-def inject_link(output_content, pdf_path, page, logger):
-    # The website links the PDF itself (overrides/main.html): no button in the header.
-    return output_content
-
-
 def pre_pdf_render(soup, logger):
     soup.html["lang"] = LANGUAGE
     head = soup.head
