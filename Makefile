@@ -6,13 +6,17 @@ PYTHON  ?= python3
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 SITE    ?= site
+BUILD   ?= build
+# The offline copy: built apart, zipped into the site (the link is extra.offline_copy in mkdocs.yml).
+OFFLINE_COPY := $(BUILD)/protecting-children-from-trafficking
+OFFLINE_ZIP  := downloads/protecting-children-from-trafficking-offline.zip
 # Material 9.8 prints a notice about MkDocs 2.0 on every run; we pin MkDocs < 2.
 export NO_MKDOCS_2_WARNING := 1
 
 NODE_BIN := .cache/node/node_modules/.bin
 MARKDOWNLINT_CLI2 := 0.24.1
 
-.PHONY: help serve test site clean browser lint linkcheck screenshots
+.PHONY: help serve test site bench clean browser lint linkcheck screenshots
 
 help:
 	@echo "make serve   preview the site with live reload on http://127.0.0.1:8000"
@@ -21,6 +25,7 @@ help:
 	@echo "make lint    check references.bib, spelling and Markdown style (as pre-commit does)"
 	@echo "make linkcheck  ask every source's address whether it still answers (needs the internet)"
 	@echo "make screenshots  phone and desktop screenshots, light and dark, in screenshots/"
+	@echo "make bench   time the plain, PDF and offline builds"
 	@echo "make clean   remove build output and the virtual environment"
 
 $(STAMP): pyproject.toml
@@ -43,11 +48,16 @@ browser: $(STAMP)
 		apt-get update -qq && apt-get install -y -qq chromium; \
 	else $(BIN)/playwright install chromium; fi
 
-# Built beside the old site and moved into place only when the build succeeds:
-# a failed build never leaves a half-written site that could be deployed.
+# The site with the PDF (A4 and Letter), then the offline copy (with the PDFs),
+# zipped into the site. Built beside the old site and moved into place only when
+# every step succeeds: a failed build never leaves a half-written site to deploy.
 site: $(STAMP)
-	@rm -rf $(SITE).new
-	@$(BIN)/mkdocs build --strict --site-dir $(SITE).new || { rm -rf $(SITE).new; exit 1; }
+	@rm -rf $(SITE).new $(OFFLINE_COPY)
+	ENABLE_PDF_EXPORT=1 $(BIN)/mkdocs build --strict --site-dir $(SITE).new || { rm -rf $(SITE).new; exit 1; }
+	OFFLINE=true $(BIN)/mkdocs build --strict --site-dir $(OFFLINE_COPY) || { rm -rf $(SITE).new $(OFFLINE_COPY); exit 1; }
+	mkdir -p $(OFFLINE_COPY)/downloads
+	cp $(SITE).new/downloads/*.pdf $(OFFLINE_COPY)/downloads/
+	$(BIN)/python -m zipfile -c $(SITE).new/$(OFFLINE_ZIP) $(OFFLINE_COPY)
 	@rm -rf $(SITE) && mv $(SITE).new $(SITE)
 
 # The checks pre-commit runs, without pre-commit's own set-up.
@@ -63,8 +73,11 @@ $(NODE_BIN)/markdownlint-cli2:
 linkcheck: $(STAMP)
 	$(BIN)/python scripts/check_external_links.py
 
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
 clean:
-	rm -rf $(SITE) $(SITE).new $(VENV) .pytest_cache .cache
+	rm -rf $(SITE) $(SITE).new $(BUILD) $(VENV) .pytest_cache .cache
 
 # Screenshots for reviewers (the pull-request workflow uploads them).
 screenshots: $(STAMP) browser

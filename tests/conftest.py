@@ -97,3 +97,32 @@ def page_url(src: Path) -> str:
     """The built HTML file of a Markdown page (directory URLs)."""
     rel = src.relative_to(ROOT / "docs").with_suffix("")
     return "index.html" if rel.name == "index" else f"{rel.as_posix()}/index.html"
+
+
+@dataclass
+class Production:
+    """What `make site` makes: the site with the PDFs and the zipped offline copy."""
+
+    site: Path
+    log: str
+
+    def download(self, name: str) -> Path:
+        return self.site / "downloads" / name
+
+
+@pytest.fixture(scope="session")
+def production(tmp_path_factory) -> Production:
+    """`make site` as CI and a release run it, ONCE per session, into a temporary folder."""
+    root = tmp_path_factory.mktemp("production")
+    result = subprocess.run(
+        ["make", "--no-print-directory", "site", f"SITE={root / 'site'}", f"BUILD={root / 'build'}", f"VENV={sys.prefix}"],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    log = result.stdout + result.stderr
+    if result.returncode != 0:
+        pytest.fail(f"make site failed:\n{log}")
+    return Production(site=root / "site", log=log)

@@ -103,7 +103,7 @@ def svg(name: str, figure: dict) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" role="img" '
         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
-        f'aria-labelledby="{name}-title {name}-desc" font-family="system-ui, sans-serif" font-size="14">',
+        f'aria-labelledby="{name}-title {name}-desc" font-family="Source Sans Pro, system-ui, sans-serif" font-size="14">',
         f'<title id="{name}-title">{esc(figure["title"])}</title>',
         f'<desc id="{name}-desc">{esc(describe(figure))}</desc>',
     ]

@@ -119,3 +119,9 @@ def composes(page, markdown: str, kind: str, placeholder: str, log) -> bool:
         log.error(f"{page.file.src_uri}: 'compose: {kind}' needs the line {placeholder}")
         return False
     return True
+
+
+def offline_build(config) -> bool:
+    """Is this the offline copy's build (Material's offline plugin switched on)?"""
+    plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
+    return bool(plugin and plugin.config.get("enabled", True))

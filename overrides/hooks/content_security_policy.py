@@ -6,6 +6,13 @@ is not the site's own. The policy sits in a <meta> tag at the top of the
 Material needs a few inline scripts whose text depends on the page's depth and
 on `site_url`, so their sha256 hashes are computed here from the finished page,
 never copied by hand: an upgrade of Material or a new site_url can't break it.
+
+The offline copy (opened from file://) runs search through Material's
+iframe-worker shim, which writes an inline script holding the worker's file
+path on the reader's disk into a frame: no hash can be known in advance. Its
+policy allows inline scripts instead of hashing them; everything else, and
+above all the ban on loading anything from anywhere but the copy itself,
+stays the same.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ import base64
 import hashlib
 import logging
 import re
+
+from citation_scan import offline_build
 
 log = logging.getLogger("mkdocs.hooks.content_security_policy")
 
@@ -39,12 +48,12 @@ def on_config(config):
 
 
 def on_post_page(output, page, config):
-    return _fill(output, page.file.src_uri)
+    return _fill(output, page.file.src_uri, offline_build(config))
 
 
 def on_post_template(output_content, template_name, config):
     if template_name.endswith(".html"):
-        return _fill(output_content, template_name)
+        return _fill(output_content, template_name, offline_build(config))
     return output_content
 
 
@@ -71,8 +80,12 @@ def sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def policy(html: str) -> str:
+def policy(html: str, offline: bool = False) -> str:
     directives = {name: list(values) for name, values in POLICY.items()}
+    if offline:
+        directives["script-src"].append("'unsafe-inline'")
+        directives["frame-src"] = ["'self'"]
+        return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
     for script in inline_scripts(html):
         digest = sha256(script)
         if digest not in directives["script-src"]:
@@ -80,8 +93,8 @@ def policy(html: str) -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
-def _fill(html: str, where: str) -> str:
+def _fill(html: str, where: str, offline: bool) -> str:
     if PLACEHOLDER not in html:
         log.error(f"{where}: no Content-Security-Policy placeholder; does the template extend overrides/main.html?")
         return html
-    return html.replace(PLACEHOLDER, policy(html))
+    return html.replace(PLACEHOLDER, policy(html, offline))

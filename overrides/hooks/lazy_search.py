@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 import re
 
+from citation_scan import offline_build
+
 log = logging.getLogger("mkdocs.hooks.lazy_search")
 
 STAND_IN = "assets/javascripts/lazy-search-worker.js"
@@ -20,7 +22,7 @@ WORKER = re.compile(r'"search": "(?P<prefix>[^"]*?)assets/javascripts/(?P<worker
 
 
 def on_post_page(output, page, config):
-    if offline(config) or '"search":' not in output:
+    if offline_build(config) or '"search":' not in output:
         return output
     new, count = WORKER.subn(
         lambda m: f'"search": "{m.group("prefix")}{STAND_IN}?worker={m.group("worker")}"', output, count=1
@@ -28,8 +30,3 @@ def on_post_page(output, page, config):
     if not count:
         log.warning(f"{page.file.src_uri}: Material's search worker was not found in __config; search loads eagerly")
     return new
-
-
-def offline(config) -> bool:
-    plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
-    return bool(plugin and plugin.config.get("enabled", True))

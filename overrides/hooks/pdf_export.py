@@ -1,0 +1,249 @@
+"""Make the PDF of the essay (A4 and Letter), only when asked: ENABLE_PDF_EXPORT=1.
+
+mkdocs-to-pdf renders the PDF with WeasyPrint. Listed under `plugins`, it
+imports WeasyPrint (about two seconds) on every build, even when switched off,
+so `make serve` and the plain build would pay for a PDF they don't make. This
+hook therefore loads the plugin itself, only when its switch is on, with the
+options under `extra.pdf` in mkdocs.yml, and hands it:
+
+- a navigation for print: the parts of the essay, the sources and the notes on
+  the edition (no home page, no whole-essay page, which repeats the sections);
+- each page prepared for print: the notes become footnotes (CSS `float:
+  footnote`) numbered as on the web, the "jump back" links are gone;
+
+and it renders the Letter variant from the same document. The typefaces,
+cover and print styles are in `overrides/pdf/` (the plugin's template folder,
+kept out of the website). With the switch off, this hook imports nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+from pathlib import Path
+
+log = logging.getLogger("mkdocs.hooks.pdf_export")
+
+PDF_DIR = Path(__file__).resolve().parent.parent / "pdf"
+# Keys of extra.pdf that are ours, not the plugin's (the cover template reads them too).
+OWN_KEYS = ("letter_output_path", "cover_date", "edition", "edition_note")
+
+DOWNLOADS = '<aside class="edition-downloads'
+CITE_BOX = re.compile(r'<details[^>]*\bid="cite-this-section".*?</details>', re.DOTALL)
+
+_plugin = None
+_letter = None  # the Letter variant, rendered in a second process beside the A4 one
+
+
+def on_files(files, config):
+    # The PDF's templates and styles live in the theme folder, but aren't part of the website.
+    for file in [f for f in files if f.abs_src_path and Path(f.abs_src_path).is_relative_to(PDF_DIR)]:
+        files.remove(file)
+    return files
+
+
+def on_config(config):
+    global _plugin, _letter
+    _plugin = _letter = None
+    options = dict(config.extra.get("pdf") or {})
+    switch = options.get("enabled_if_env", "ENABLE_PDF_EXPORT")
+    if os.environ.get(switch) != "1":
+        return config
+    # Heavy imports only now that the PDF is wanted.
+    from mkdocs_to_pdf.plugin import WithPdfPlugin
+
+    letter_path = options.get("letter_output_path")
+    for key in OWN_KEYS:
+        options.pop(key, None)
+    options["custom_template_path"] = str(PDF_DIR)
+    options["theme_handler_path"] = str(PDF_DIR / "theme.py")
+    # mkdocs-to-pdf imports its event hook module (pdf_event_hook.py) by name.
+    if str(PDF_DIR) not in sys.path:
+        sys.path.insert(0, str(PDF_DIR))
+    plugin = WithPdfPlugin()
+    errors, warnings = plugin.load_config(options, config.config_file_path)
+    for key, message in errors + warnings:
+        log.error(f"mkdocs.yml: extra.pdf.{key}: {message}")
+    if errors:
+        return config
+    plugin.on_config(config)  # (re)loads pdf_event_hook
+    _report_weasyprint_errors()
+    if letter_path:
+        import pdf_event_hook
+
+        _letter = LetterVariant(Path(config.site_dir) / letter_path)
+        pdf_event_hook.listeners.append(_letter.start)
+    _plugin = plugin
+    return config
+
+
+def on_nav(nav, config, files):
+    if _plugin is not None:
+        _plugin.on_nav(PrintNav(nav), config=config, files=files)
+    return nav
+
+
+def on_post_page(output, page, config):
+    if _plugin is not None:
+        # The website's page stays as it is; the plugin gets the print version.
+        _plugin.on_post_page(print_version(slim(output)), page=page, config=config)
+    return output
+
+
+def on_post_build(config):
+    if _plugin is None:
+        return
+    try:
+        _plugin.on_post_build(config)
+    except RuntimeError as error:  # mkdocs-to-pdf's strict mode: WeasyPrint reported errors
+        log.error(f"the PDF {_plugin.config['output_path']}: {error} (see the messages above)")
+    if _letter is not None:
+        _letter.finish()
+
+
+# Helpers
+
+
+class PrintNav(list):
+    """The navigation as the PDF has it: top-level groups opened up.
+
+    "The essay" gives its parts (each a chapter with its sections), "Read and
+    print" its pages; pages that the plugin's `exclude_pages` leaves out drop
+    away by themselves.
+    """
+
+    def __init__(self, nav):
+        items = []
+        for item in nav.items:
+            if item.is_section:
+                items.extend(item.children)
+            else:
+                items.append(item)
+        super().__init__(items)
+
+
+class _Forward(logging.Handler):
+    """WeasyPrint's own errors, shown as the build's (it has no handler of its own)."""
+
+    def emit(self, record):
+        log.error(f"the PDF: WeasyPrint: {record.getMessage()}")
+
+
+def _report_weasyprint_errors() -> None:
+    weasyprint = logging.getLogger("weasyprint")
+    if not any(isinstance(handler, _Forward) for handler in weasyprint.handlers):
+        weasyprint.addHandler(_Forward(level=logging.ERROR))
+
+
+def slim(html: str) -> str:
+    """Only what the plugin reads (the head, the article): far less to parse.
+
+    The article loses the links to the downloads (overrides/main.html) and the
+    "Cite this section" box (hook cite_this.py), which are the website's, not
+    the PDF's.
+    """
+    head_end = html.find("</head>")
+    start = html.find("<article")
+    end = html.rfind("</article>")
+    if head_end < 0 or start < 0 or end < 0:
+        return html
+    article = html[start : end + 10]
+    downloads = article.find(DOWNLOADS)
+    if downloads >= 0:
+        article = article[:downloads] + article[article.index("</aside>", downloads) + 8 :]
+    article = CITE_BOX.sub("", article)
+    return f"{html[: head_end + 7]}<body>{article}</body></html>"
+
+
+def print_version(html: str) -> str:
+    """The page with its notes as print footnotes, numbered as on the web."""
+    if 'class="footnote"' not in html:
+        return html
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    article = soup.find("article")
+    notes = {item["id"]: item for item in article.select("div.footnote li[id]")}
+    placed: set[str] = set()
+    for marker in article.select("sup[id^=fnref]"):
+        link = marker.find("a", class_="footnote-ref")
+        if link is None:
+            continue
+        target = link["href"].removeprefix("#")
+        number = link.get_text(strip=True)
+        if target in placed or target not in notes:
+            # A second citation of the same note: its number, linking to the note.
+            marker["class"] = "note-again"
+            continue
+        placed.add(target)
+        call = soup.new_tag("span", attrs={"class": "note-call", "id": marker["id"]})
+        note = soup.new_tag("span", attrs={"class": "print-note", "id": target, "data-note": number})
+        item = notes[target]
+        for backref in item.select("a.footnote-backref"):
+            backref.decompose()
+        for number_, paragraph in enumerate(item.find_all("p")):
+            if number_:
+                note.append(" ")
+            note.extend(list(paragraph.contents))
+        # WeasyPrint breaks the line after the note's number if the note starts with a space.
+        _strip_ends(note)
+        call.append(note)
+        marker.replace_with(call)
+    for block in article.select("div.footnote"):
+        block.decompose()
+    return str(soup)
+
+
+def _strip_ends(tag) -> None:
+    from bs4 import NavigableString
+
+    space = " \n\t\u00a0"
+    if tag.contents and isinstance(tag.contents[0], NavigableString):
+        tag.contents[0].replace_with(tag.contents[0].lstrip(space))
+    if tag.contents and isinstance(tag.contents[-1], NavigableString):
+        tag.contents[-1].replace_with(tag.contents[-1].rstrip(space))
+
+
+class LetterVariant:
+    """The same document on US Letter paper, laid out in a forked process.
+
+    The A4 and the Letter layouts take as long as each other: side by side on
+    two cores, the second costs almost nothing.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.process = None
+
+    def start(self, html: str) -> None:
+        import multiprocessing
+
+        # Last among the document's own styles, so that it wins over the A4 of styles.scss.
+        html = html.replace("</head>", "<style>@page { size: letter; }</style></head>", 1)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.process = multiprocessing.get_context("fork").Process(target=render, args=(html, self.path))
+        self.process.start()
+
+    def finish(self) -> None:
+        if self.process is None:
+            log.error(f"the PDF {self.path.name}: the document to render never came")
+            return
+        self.process.join()
+        if self.process.exitcode != 0:
+            log.error(f"the PDF {self.path.name}: rendering failed (see the messages above)")
+        else:
+            log.info(f"PDF written: {self.path}")
+
+
+def render(html: str, path: Path) -> None:
+    """In the child process: exit 1 if WeasyPrint reported an error."""
+    from weasyprint import HTML
+
+    failures = []
+    handler = logging.Handler(level=logging.ERROR)
+    handler.emit = failures.append
+    logging.getLogger("weasyprint").addHandler(handler)
+    HTML(string=html).write_pdf(str(path))
+    os._exit(1 if failures else 0)

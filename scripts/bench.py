@@ -1,0 +1,99 @@
+"""How long the builds take: `make bench`. Prints numbers; asserts nothing.
+
+Builds the site RUNS times each way, in temporary folders, and prints the
+median wall time (and CPU time, which depends less on what else the machine is
+doing): a bare Material build of the same pages (mkdocs.yml without our hooks,
+plugins other than search, templates and styles), the plain build, the build
+with the PDF (A4 and Letter) and the offline build; then the ratios against the
+goals (PDF build at most 4x the plain build, plain build at most 1.5x the bare
+build) and the PDFs' sizes.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = Path(sys.executable).with_name("mkdocs")
+RUNS = int(os.environ.get("RUNS", "3"))
+
+
+def bare_config(folder: Path) -> Path:
+    """mkdocs.yml without the edition's hooks, extra plugins, templates and styles."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def env_default(loader, node):
+        values = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [None]
+        return values[-1]
+
+    Loader.add_constructor("!ENV", env_default)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    config.pop("hooks", None)
+    config.pop("extra", None)
+    config.pop("extra_css", None)
+    config["theme"].pop("custom_dir", None)
+    config["plugins"] = ["search"]
+    config["docs_dir"] = str(ROOT / "docs")
+    config["strict"] = False  # the citations stay unresolved text without their plugin
+    path = folder / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def timed(config: Path, site: Path, **env: str) -> tuple[float, float]:
+    """(wall, cpu) seconds of one `mkdocs build`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run(
+        [str(MKDOCS), "build", "--config-file", str(config), "--site-dir", str(site)],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+        capture_output=True,
+        text=True,
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        sys.exit(f"build failed ({config}, {env}):\n{result.stdout}{result.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        folder = Path(tmp)
+        builds = {
+            "bare Material": (bare_config(folder), {}),
+            "plain": (ROOT / "mkdocs.yml", {}),
+            "PDF (A4 + Letter)": (ROOT / "mkdocs.yml", {"ENABLE_PDF_EXPORT": "1"}),
+            "offline": (ROOT / "mkdocs.yml", {"OFFLINE": "true"}),
+        }
+        results: dict[str, tuple[float, float]] = {}
+        for name, (config, env) in builds.items():
+            runs = [timed(config, folder / name.replace(" ", "-"), **env) for _ in range(RUNS)]
+            results[name] = (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
+        print(f"median of {RUNS} runs     wall      cpu")
+        for name, (wall, cpu) in results.items():
+            print(f"  {name:<20} {wall:6.2f} s {cpu:6.2f} s")
+        bare, plain, pdf = results["bare Material"][0], results["plain"][0], results["PDF (A4 + Letter)"][0]
+        print(f"PDF build / plain build:  {pdf / plain:.2f}x (goal: at most 4x)")
+        print(f"plain build / bare build: {plain / bare:.2f}x (goal: at most 1.5x)")
+        print(f"offline / plain build:    {results['offline'][0] / plain:.2f}x")
+        for pdf_file in sorted((folder / "PDF-(A4-+-Letter)" / "downloads").glob("*.pdf")):
+            print(f"  {pdf_file.name}: {pdf_file.stat().st_size / 1024:.0f} KiB")
+        print(f"load average now: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    main()

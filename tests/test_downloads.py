@@ -1,0 +1,72 @@
+"""Every page links the PDF and the offline copy, and `make site` makes them where the links point."""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+
+
+
+def pages(site: Path) -> list[Path]:
+    """Every page of the site; Material's "404 - Not found" page has a template of its own."""
+    return [html for html in sorted(site.rglob("*.html")) if html.name != "404.html"]
+
+
+def download_links(html: Path) -> list[str]:
+    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    return [a["href"] for a in soup.select(".edition-downloads a[href]")]
+
+
+def target(html: Path, href: str) -> Path:
+    return html.parent / posixpath.normpath(href)
+
+
+def test_every_page_links_the_pdfs_and_the_offline_copy(build):
+    for html in pages(build.site):
+        links = download_links(html)
+        suffixes = sorted(posixpath.splitext(link)[1] for link in links)
+        assert suffixes == [".pdf", ".pdf", ".zip"], f"{html}: {links}"
+
+
+def test_the_home_page_offers_the_downloads(build):
+    soup = build.soup("index.html")
+    assert soup.select_one(".edition-downloads--home h2")
+    assert len(soup.select(".edition-downloads--home a.md-button")) == 3
+
+
+@pytest.mark.parametrize("where", ["index.html", "essay/14-opsc/index.html", "bibliography/index.html"])
+def test_make_site_makes_the_files_at_the_linked_paths(production, where):
+    html = production.site / where
+    for href in download_links(html):
+        path = target(html, href)
+        assert href.startswith("../") or where == "index.html", "relative links, so that they work from file:// too"
+        assert path.is_file() and path.stat().st_size > 10_000, f"{where}: {href}"
+
+
+def test_the_links_exist_on_every_page_of_make_site(production):
+    for html in pages(production.site):
+        links = download_links(html)
+        assert len(links) == 3, html
+        assert all(target(html, href).is_file() for href in links), html
+
+
+def test_the_offline_copy_links_its_own_pdfs(production, tmp_path):
+
+    with zipfile.ZipFile(production.download("protecting-children-from-trafficking-offline.zip")) as archive:
+        archive.extractall(tmp_path)
+    copy = next(tmp_path.iterdir())
+    for html in pages(copy):
+        links = download_links(html)
+        assert [posixpath.splitext(link)[1] for link in links] == [".pdf", ".pdf"], f"{html}: no zip inside the zip"
+        assert all(target(html, href).is_file() for href in links), html
+
+
+def test_the_site_is_not_polluted_by_the_pdf_templates(production):
+    assert not (production.site / "pdf").exists()
+    assert not list(production.site.rglob("*.scss"))
+    assert not list((production.site / "downloads").glob(".*")), "no leftovers of the PDF build"

@@ -1,0 +1,115 @@
+"""The offline copy works from its zip with no network: search, notes, navigation.
+
+The zip that `make site` puts into the site is unpacked and opened from
+file:// in Chromium; every request that is not for a local file is aborted
+and recorded, and none may be made.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from browser import launch
+from conftest import ROOT, front_matter, section_files
+from playwright.sync_api import expect, sync_playwright
+
+ZIP = "protecting-children-from-trafficking-offline.zip"
+
+
+@pytest.fixture(scope="module")
+def copy(production, tmp_path_factory) -> Path:
+    """The offline copy, unpacked as a reader would: one folder with index.html in it."""
+    target = tmp_path_factory.mktemp("offline")
+    with zipfile.ZipFile(production.download(ZIP)) as archive:
+        archive.extractall(target)
+    folders = [p for p in target.iterdir() if p.is_dir()]
+    assert len(folders) == 1, "the zip unpacks into one folder"
+    assert (folders[0] / "index.html").is_file()
+    return folders[0]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page that may load local files only; anything else is aborted and recorded."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.elsewhere = []
+
+    def only_files(route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            page.elsewhere.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_files)
+    yield page
+    context.close()
+
+
+def bib_title(key: str) -> str:
+    from pybtex.database import parse_file
+
+    entry = parse_file(str(ROOT / "references.bib")).entries[key]
+    return re.sub(r"[{}]", "", entry.fields["title"])
+
+
+def test_search_finds_section_14_and_opens_it(page, copy):
+    page.goto((copy / "index.html").as_uri())
+    page.locator("input.md-search__input").click()
+    page.locator("input.md-search__input").press_sequentially("OPSC", delay=50)
+    section = section_files()[13]
+    result = page.locator(f".md-search-result__item a[href*='essay/{section.stem}.html']").first
+    expect(result).to_be_visible(timeout=15000)
+    result.click()
+    expect(page).to_have_url(re.compile(rf"essay/{section.stem}\.html"))
+    expect(page.locator("article h1")).to_contain_text(front_matter(section)["title"])
+    assert page.elsewhere == []
+
+
+def test_a_note_shows_on_hover(page, copy):
+    section = section_files()[13]
+    page.goto((copy / "essay" / f"{section.stem}.html").as_uri())
+    marker = page.locator("sup[id^=fnref] a.footnote-ref").first
+    key = marker.get_attribute("href").removeprefix("#fn:ref-")
+    marker.hover()
+    tooltip = page.locator(".md-tooltip2--active")
+    expect(tooltip).to_be_visible(timeout=5000)
+    expect(tooltip).to_contain_text(bib_title(key))
+    assert page.elsewhere == []
+
+
+def test_next_page_link_leads_to_the_next_section(page, copy):
+    files = section_files()
+    page.goto((copy / "essay" / f"{files[13].stem}.html").as_uri())
+    page.locator(".md-footer__link--next").click()
+    expect(page).to_have_url(re.compile(rf"essay/{files[14].stem}\.html$"))
+    expect(page.locator("article h1")).to_contain_text(front_matter(files[14])["title"])
+    assert page.elsewhere == []
+
+
+def test_no_page_requests_anything_but_local_files(page, copy):
+    for html in sorted(copy.rglob("*.html")):
+        page.goto(html.as_uri())
+        page.wait_for_load_state("load")
+    assert page.elsewhere == []
+
+
+def test_search_shim_is_shipped_not_fetched(copy):
+    shim = copy / "assets" / "javascripts" / "iframe-worker" / "shim.js"
+    assert shim.is_file() and (shim.parent / "LICENSE").is_file()
+    for html in copy.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        assert "iframe-worker/shim.js" in text, html.name
+        assert "unpkg" not in text and "://" not in "".join(re.findall(r'<script[^>]+src="([^"]+)"', text)), html.name

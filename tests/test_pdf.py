@@ -1,0 +1,360 @@
+"""The PDF has the whole essay, in order, with its notes and sources, made for print.
+
+Judged against the essay as it came (`source/essay.txt`), the front matter of
+the section pages and mkdocs.yml; the notes against the website's notes, since
+the promise is "numbered as on the web".
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, front_matter, page_url, section_files
+from pypdf import PdfReader
+from pypdf.generic import Destination
+
+PDF = "protecting-children-from-trafficking.pdf"
+LETTER = "protecting-children-from-trafficking-letter.pdf"
+A4_POINTS = (595.3, 841.9)
+LETTER_POINTS = (612.0, 792.0)
+BODY = 10.5  # the running text's size in points; notes are smaller
+NOTE = 8.5
+BOTTOM_MARGIN = 60  # points: the page number lives below this
+HYPHENS = "-\u2010\u2011\u00ad"
+WEB_INTERFACE = [
+    "Edit this page",
+    "Skip to content",
+    "Link to this heading",
+    "Jump back",
+    "Back to top",
+    "Initializing search",
+    "Type to start searching",
+    "Material for MkDocs",
+    "Made with",
+    "Read offline",
+    "Offline copy",
+    "offline copy (zip)",
+    "Switch to dark mode",
+    "\u00b6",  # pilcrow of the permalinks
+    "\u21a9",  # the backlink arrow of the notes
+]
+
+
+@dataclass
+class Chunk:
+    text: str
+    size: float  # points
+    y: float  # points from the bottom of the page
+    font: str
+
+
+def chunks(page) -> list[Chunk]:
+    found: list[Chunk] = []
+
+    def visit(text, cm, tm, font, font_size):
+        if not text.strip():
+            return
+        scale = tm[0] * cm[0] + tm[1] * cm[2]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        name = str(font.get("/BaseFont", "")) if font else ""
+        found.append(Chunk(text, round(font_size * abs(scale), 2), y, name.split("+")[-1]))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def lines(found: list[Chunk]) -> str:
+    """The chunks' text, with a line break where a chunk starts a new line."""
+    text = ""
+    last_y = None
+    for chunk in found:
+        if last_y is not None and abs(chunk.y - last_y) > 3 and not text[-1:].isspace():
+            text += "\n"
+        text += chunk.text
+        last_y = chunk.y
+    return text
+
+
+def canon(text: str) -> str:
+    """Compare words, not typesetting: ligatures, line-end hyphenation, hyphens, bullets, spacing."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(f"[{HYPHENS}]\\s*\\n\\s*", "", text)
+    text = re.sub(f"[{HYPHENS}•]", "", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r" ([.,;:])", r"\1", text)
+
+
+def tight(text: str) -> str:
+    """Notes break long addresses anywhere: compare them without any white space."""
+    return re.sub(r"\s+", "", canon(text))
+
+
+class Pdf:
+    def __init__(self, path: Path):
+        self.path = path
+        self.reader = PdfReader(path)
+        self.pages = [chunks(page) for page in self.reader.pages]
+
+    def body(self, index: int | None = None) -> str:
+        """The running text and headings (no notes, running heads or page numbers)."""
+        pages = self.pages if index is None else [self.pages[index]]
+        return "\n".join(lines([c for c in page if c.size >= BODY - 0.2]) for page in pages)
+
+    def all_text(self) -> str:
+        return "\n".join("".join(c.text for c in page) for page in self.pages)
+
+    def notes(self) -> str:
+        return "".join(c.text for page in self.pages for c in page if abs(c.size - NOTE) < 0.2 and "Serif" in c.font)
+
+
+@pytest.fixture(scope="module")
+def pdf(production) -> Pdf:
+    return Pdf(production.download(PDF))
+
+
+@pytest.fixture(scope="module")
+def letter(production) -> Pdf:
+    return Pdf(production.download(LETTER))
+
+
+@pytest.mark.parametrize("number", range(1, 19))
+def test_every_section_is_in_the_pdf_word_for_word(number, essay, pdf):
+    assert canon(essay.sections[number - 1].words) in canon(pdf.body())
+
+
+def test_sections_follow_one_another_in_order(essay, pdf):
+    text = canon(pdf.body())
+    positions = [text.find(canon(section.words)) for section in essay.sections]
+    assert all(p >= 0 for p in positions)
+    assert positions == sorted(positions)
+
+
+def test_the_pdf_has_no_home_page_and_no_repeated_essay(essay, pdf):
+    text = canon(pdf.body())
+    for section in essay.sections:
+        assert text.count(canon(section.words)) == 1, f"section {section.number} appears more than once"
+
+
+def outline_tree(reader: PdfReader, items=None) -> list[tuple[str, int, list]]:
+    items = reader.outline if items is None else items
+    tree: list[tuple[str, int, list]] = []
+    for item in items:
+        if isinstance(item, list):
+            title, page, _ = tree[-1]
+            tree[-1] = (title, page, outline_tree(reader, item))
+        else:
+            tree.append((item.title, reader.get_destination_page_number(item), []))
+    return tree
+
+
+def parts_and_sections() -> list[tuple[str, list[str]]]:
+    parts: list[tuple[str, list[str]]] = []
+    for path in section_files():
+        meta = front_matter(path)
+        if not parts or parts[-1][0] != meta["part"]:
+            parts.append((meta["part"], []))
+        parts[-1][1].append(meta["title"])
+    return parts
+
+
+def test_outline_holds_the_eighteen_sections_in_their_parts_in_order(pdf):
+    tree = outline_tree(pdf.reader)
+    top = [title for title, _, _ in tree]
+    expected = parts_and_sections()
+    assert [title for title in top if title in dict(expected)] == [part for part, _ in expected]
+    for part, sections in expected:
+        children = next(children for title, _, children in tree if title == part)
+        assert [title for title, _, _ in children] == sections, part
+    assert "Sources" in top and "About this edition" in top
+    assert top.index("Sources") > top.index(expected[-1][0])
+
+
+def test_outline_entries_open_their_sections(pdf):
+    for _, _, children in outline_tree(pdf.reader):
+        for title, page, _ in children:
+            assert canon(title) in canon(pdf.body(page)), f"{title!r} is not on page {page + 1}"
+
+
+def test_cover_names_title_author_and_date(pdf, essay, config):
+    cover = canon("".join(c.text + " " for c in pdf.pages[0]))
+    assert canon(config["site_name"]) in cover
+    assert essay.author in cover
+    assert "2010" in cover
+    assert "Edition" in cover or "edition" in cover
+
+
+def web_notes(production) -> dict[int, str]:
+    from bs4 import BeautifulSoup
+
+    notes: dict[int, str] = {}
+    for path in section_files():
+        soup = BeautifulSoup((production.site / page_url(path)).read_text(encoding="utf-8"), "html.parser")
+        for item in soup.select("div.footnote li[value]"):
+            for backref in item.select(".footnote-backref"):
+                backref.decompose()
+            notes[int(item["value"])] = item.get_text(" ")
+    return notes
+
+
+def pdf_notes(pdf: Pdf) -> list[tuple[int, str]]:
+    parts = re.split(r"(?:^|(?<=\s)|(?<=\.))(\d{1,2})\.\u00a0+", pdf.notes())
+    return [(int(number), text) for number, text in zip(parts[1::2], parts[2::2])]
+
+
+def test_all_eleven_notes_are_footnotes_numbered_as_on_the_web(pdf, production, essay):
+    web = web_notes(production)
+    assert sorted(web) == sorted(essay.notes) == list(range(1, 12))
+    found = pdf_notes(pdf)
+    assert [number for number, _ in found] == list(range(1, 12)), "each note once, in order"
+    for number, text in found:
+        assert tight(text) == tight(web[number]), f"note {number}"
+
+
+def test_note_calls_in_the_text_carry_the_web_numbers(pdf, essay):
+    calls = [
+        int(c.text)
+        for page in pdf.pages[1:]
+        for c in page
+        if c.text.strip().isdigit() and c.size < NOTE - 0.5 and c.y > BOTTOM_MARGIN
+    ]
+    first = list(dict.fromkeys(calls))
+    assert first == [n for section in essay.sections for n in section.notes if n in essay.notes][: len(first)]
+    assert sorted(first) == list(range(1, 12))
+
+
+def test_page_numbers_on_every_page_after_the_cover(pdf):
+    assert not [c for c in pdf.pages[0] if c.y < BOTTOM_MARGIN], "the cover has no page number"
+    for index, page in enumerate(pdf.pages[1:], start=2):
+        footer = [c.text.strip() for c in page if c.y < BOTTOM_MARGIN]
+        assert footer == [str(index)], f"page {index}: {footer}"
+
+
+def test_contents_page_numbers_and_links_land(pdf):
+    """Every entry of the contents links to the page its number names, where its heading is."""
+    reader = pdf.reader
+    contents = next(i for i, page in enumerate(pdf.pages) if any(c.text.strip() == "Contents" for c in page))
+    names = reader.named_destinations
+    entries = set()
+    for annotation in reader.pages[contents].get("/Annots", []):
+        link = annotation.get_object()
+        destination = internal_destination(link)
+        if destination is None:
+            continue
+        _, y0, _, y1 = [float(v) for v in link["/Rect"]]
+        y0, y1 = min(y0, y1), max(y0, y1)
+        text = "".join(c.text for c in pdf.pages[contents] if y0 - 1 <= c.y <= y1 + 1).strip()
+        match = re.match(r"^(.*?)[ .]*(\d+)$", text, re.DOTALL)
+        assert match, text
+        title, number = match.group(1), int(match.group(2))
+        page = reader.get_destination_page_number(names[destination])
+        assert page + 1 == number, f"{title!r} says page {number}, lands on {page + 1}"
+        # (part titles are set in capitals)
+        assert canon(title).casefold() in canon(pdf.body(page)).casefold(), f"{title!r} is not on page {page + 1}"
+        entries.add(destination)
+    assert len(entries) >= 18 + 7
+
+
+def internal_destination(link) -> str | None:
+    if link.get("/Subtype") != "/Link":
+        return None
+    if "/Dest" in link:
+        return str(link["/Dest"])
+    action = link.get("/A")
+    if action is not None and action.get("/S") == "/GoTo":
+        return str(action["/D"])
+    return None
+
+
+def test_every_internal_link_has_a_destination(pdf):
+    names = pdf.reader.named_destinations
+    internal = external = 0
+    for page in pdf.reader.pages:
+        for annotation in page.get("/Annots", []):
+            link = annotation.get_object()
+            destination = internal_destination(link)
+            if destination is not None:
+                assert destination in names, destination
+                assert isinstance(names[destination], Destination)
+                internal += 1
+            elif "/A" in link and "/URI" in link["/A"]:
+                # Web addresses, and the hotlines' phone numbers (tel:, sms:).
+                assert str(link["/A"]["/URI"]).startswith(("https://", "http://", "tel:", "sms:")), link["/A"]["/URI"]
+                external += 1
+    # the contents, the notes' links back from the sources, the sources' addresses
+    assert internal >= 18 + 11
+    assert external >= 11
+
+
+def test_sources_link_back_to_the_notes(pdf):
+    names = pdf.reader.named_destinations
+    backlinks = [name for name in names if ":fnref" in name]
+    assert len(backlinks) >= 11
+
+
+def test_every_font_is_embedded_and_from_the_font_packages(pdf):
+    fonts = {}
+    for page in pdf.reader.pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font).get(
+                "/FontDescriptor"
+            )
+            name = str(font["/BaseFont"]).split("+")[-1]
+            embedded = descriptor is not None and any(
+                key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+            fonts[name] = embedded
+    assert fonts, "no fonts found"
+    assert all(fonts.values()), f"not embedded: {[n for n, e in fonts.items() if not e]}"
+    assert all(name.startswith(("Source-Serif-Pro", "Source-Sans-Pro")) for name in fonts), sorted(fonts)
+
+
+def test_metadata(pdf, essay, config):
+    info = pdf.reader.metadata
+    assert info.title == config["site_name"]
+    assert info.author == essay.author
+    assert info.subject == config["site_description"]
+    assert pdf.reader.trailer["/Root"]["/Lang"] == config["theme"]["language"]
+
+
+def test_no_web_interface_text(pdf):
+    text = pdf.all_text()
+    for label in WEB_INTERFACE:
+        assert label not in text, label
+    assert not re.search(r"\bSearch\b", text)
+
+
+def test_paper_sizes(pdf, letter):
+    for reader, (width, height) in ((pdf.reader, A4_POINTS), (letter.reader, LETTER_POINTS)):
+        for page in reader.pages:
+            assert abs(float(page.mediabox.width) - width) < 1 and abs(float(page.mediabox.height) - height) < 1
+
+
+def test_letter_variant_has_the_same_essay(pdf, letter, essay):
+    assert [t for t, _, _ in outline_tree(letter.reader)] == [t for t, _, _ in outline_tree(pdf.reader)]
+    text = canon(letter.body())
+    for section in essay.sections:
+        assert canon(section.words) in text, f"section {section.number}"
+
+
+def test_plain_build_does_not_load_the_pdf_machinery(tmp_path):
+    """Without ENABLE_PDF_EXPORT=1 neither WeasyPrint nor mkdocs-to-pdf is imported: `make serve` stays fast."""
+    code = (
+        "import sys\n"
+        "from mkdocs.commands.build import build\n"
+        "from mkdocs.config import load_config\n"
+        f"config = load_config('mkdocs.yml', site_dir={str(tmp_path)!r})\n"
+        "config.plugins.on_startup(command='build', dirty=False)\n"
+        "build(config)\n"
+        "print(sorted(m for m in ('weasyprint', 'mkdocs_to_pdf', 'pydyf') if m in sys.modules))\n"
+    )
+    env = {key: value for key, value in __import__("os").environ.items() if key != "ENABLE_PDF_EXPORT"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
