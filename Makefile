@@ -25,7 +25,7 @@ help:
 	@echo "make lint    check references.bib, spelling and Markdown style (as pre-commit does)"
 	@echo "make linkcheck  ask every source's address whether it still answers (needs the internet)"
 	@echo "make screenshots  phone and desktop screenshots, light and dark, in screenshots/"
-	@echo "make bench   time the plain, PDF and offline builds"
+	@echo "make bench   time the builds; weigh first visits; Lighthouse scores (numbers, not tests)"
 	@echo "make clean   remove build output and the virtual environment"
 
 $(STAMP): pyproject.toml
@@ -73,8 +73,14 @@ $(NODE_BIN)/markdownlint-cli2:
 linkcheck: $(STAMP)
 	$(BIN)/python scripts/check_external_links.py
 
-bench: $(STAMP)
+# Numbers, not tests: build times, PDF size, first-visit weight and Lighthouse.
+LIGHTHOUSE := 12.2.3
+
+bench: $(STAMP) browser .cache/lighthouse/node_modules/.bin/lighthouse
 	$(BIN)/python scripts/bench.py
+
+.cache/lighthouse/node_modules/.bin/lighthouse:
+	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix .cache/lighthouse lighthouse@$(LIGHTHOUSE)
 
 clean:
 	rm -rf $(SITE) $(SITE).new $(BUILD) $(VENV) .pytest_cache .cache

@@ -6,7 +6,10 @@ doing): a bare Material build of the same pages (mkdocs.yml without our hooks,
 plugins other than search, templates and styles), the plain build, the build
 with the PDF (A4 and Letter) and the offline build; then the ratios against the
 goals (PDF build at most 4x the plain build, plain build at most 1.5x the bare
-build) and the PDFs' sizes.
+build) and the PDFs' sizes. Then what a reader's first visit costs: the
+compressed weight of a few pages (scripts/page_weight.py, goal at most 70 KiB)
+and their Lighthouse mobile scores (scripts/lighthouse.py, goal 100 in each
+category), when Lighthouse is installed (`make bench` installs it).
 """
 
 from __future__ import annotations
@@ -93,6 +96,22 @@ def main() -> None:
         for pdf_file in sorted((folder / "PDF-(A4-+-Letter)" / "downloads").glob("*.pdf")):
             print(f"  {pdf_file.name}: {pdf_file.stat().st_size / 1024:.0f} KiB")
         print(f"load average now: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+        reader(folder / "plain")
+
+
+def reader(site: Path) -> None:
+    """A reader's first visit: compressed weight, then Lighthouse (mobile)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import lighthouse
+    import page_weight
+
+    pages = ["", "essay/14-opsc/", "bibliography/", "whole-essay/"]
+    for page, (total, count) in page_weight.weigh(site, pages).items():
+        print(f"first visit {page:<24} {total / 1024:6.1f} KiB compressed in {count} requests (goal: at most 70 KiB)")
+    if lighthouse.LIGHTHOUSE.exists():
+        lighthouse.main(site, pages[:3])
+    else:
+        print("Lighthouse is not installed: `make bench` installs it into .cache/lighthouse")
 
 
 if __name__ == "__main__":
