@@ -3,14 +3,19 @@
 Material's social plugin fetches its fonts from Google while building. This
 hook draws a 1200x630 card per page with Pillow and Source Sans Pro from the
 `font-source-sans-pro` package, and tells the template where it is through
-`page.meta.social_image`.
+`page.meta.social_image`. Drawing and compressing a card takes a tenth of a
+second, so cards are kept in `.cache/social-cards/` under a hash of what is
+drawn on them, as Material's own social plugin does, and only copied when
+nothing changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import posixpath
+import shutil
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +26,8 @@ BACKGROUND = (64, 28, 96)
 FOREGROUND = (255, 255, 255)
 MUTED = (221, 205, 240)
 FOLDER = "assets/images/social"
+CACHE = ".cache/social-cards"
+DESIGN = "1"  # change it when the drawing changes, so that no old card is reused
 
 
 def on_page_context(context, page, config, nav):
@@ -28,8 +35,9 @@ def on_page_context(context, page, config, nav):
     uri = posixpath.join(FOLDER, name)
     title = page.meta.get("title") or page.title or config.site_name
     target = Path(config.site_dir) / uri
+    cache = Path(config.config_file_path).parent / CACHE
     try:
-        draw_card(target, title=str(title), site=config.site_name, author=config.site_author)
+        card(target, cache, title=str(title), site=config.site_name, author=config.site_author)
     except OSError as error:
         log.error(f"{page.file.src_uri}: could not draw the share image: {error}")
         return context
@@ -38,6 +46,16 @@ def on_page_context(context, page, config, nav):
 
 
 # Helpers
+
+
+def card(target: Path, cache: Path, title: str, site: str, author: str) -> None:
+    """The card from the cache, drawn first if it isn't there yet."""
+    digest = hashlib.sha256("\0".join((DESIGN, title, site, author)).encode()).hexdigest()[:20]
+    cached = cache / f"{digest}.png"
+    if not cached.exists():
+        draw_card(cached, title=title, site=site, author=author)
+    os.makedirs(target.parent, exist_ok=True)
+    shutil.copyfile(cached, target)
 
 
 @lru_cache(maxsize=4)
