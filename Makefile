@@ -35,7 +35,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
+	SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
 
 test: $(STAMP) lint browser
 	$(BIN)/python -m pytest

@@ -12,7 +12,8 @@ iframe-worker shim, which writes an inline script holding the worker's file
 path on the reader's disk into a frame: no hash can be known in advance. Its
 policy allows inline scripts instead of hashing them; everything else, and
 above all the ban on loading anything from anywhere but the copy itself,
-stays the same.
+stays the same. So does the preview of `mkdocs serve`, whose live-reload
+script is written into each page after this hook has run.
 """
 
 from __future__ import annotations
@@ -42,19 +43,32 @@ POLICY = {
 }
 
 
+_serving = False
+
+
+def on_startup(command, dirty):
+    global _serving
+    _serving = command == "serve"
+
+
 def on_config(config):
     config.extra["csp_placeholder"] = PLACEHOLDER
     return config
 
 
 def on_post_page(output, page, config):
-    return _fill(output, page.file.src_uri, offline_build(config))
+    return _fill(output, page.file.src_uri, inline_allowed(config))
 
 
 def on_post_template(output_content, template_name, config):
     if template_name.endswith(".html"):
-        return _fill(output_content, template_name, offline_build(config))
+        return _fill(output_content, template_name, inline_allowed(config))
     return output_content
+
+
+def inline_allowed(config) -> bool:
+    """The offline copy and the live preview run inline scripts no hash can know."""
+    return _serving or offline_build(config)
 
 
 # Helpers
@@ -80,9 +94,9 @@ def sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def policy(html: str, offline: bool = False) -> str:
+def policy(html: str, inline: bool = False) -> str:
     directives = {name: list(values) for name, values in POLICY.items()}
-    if offline:
+    if inline:
         directives["script-src"].append("'unsafe-inline'")
         directives["frame-src"] = ["'self'"]
         return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
@@ -93,8 +107,8 @@ def policy(html: str, offline: bool = False) -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
-def _fill(html: str, where: str, offline: bool) -> str:
+def _fill(html: str, where: str, inline: bool) -> str:
     if PLACEHOLDER not in html:
         log.error(f"{where}: no Content-Security-Policy placeholder; does the template extend overrides/main.html?")
         return html
-    return html.replace(PLACEHOLDER, policy(html, offline))
+    return html.replace(PLACEHOLDER, policy(html, inline))
