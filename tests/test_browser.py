@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+from urllib.parse import urlparse
 
 import pytest
 from browser import launch, serve
@@ -115,7 +116,15 @@ def test_no_request_leaves_the_machine_no_console_error_no_csp_violation(site, b
 
 def test_search_finds_opsc_from_the_keyboard(site, browser):
     _, base = site
-    context, page = open_page(browser, base, "")
+    context = browser.new_context()
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(base)
+    page.wait_for_load_state("networkidle")
+    # A first visit loads neither the search engine nor its documents (hook lazy_search.py).
+    paths = [urlparse(url).path for url in requested]
+    assert not [path for path in paths if "workers/search" in path or path.endswith("documents.json")], paths
     page.keyboard.press("/")  # Material's shortcut focuses the search field
     page.keyboard.type("OPSC")
     result = page.locator(".md-search-result__link[href*='14-opsc']").first

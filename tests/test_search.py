@@ -11,7 +11,13 @@ from conftest import front_matter, section_files
 
 @pytest.fixture(scope="module")
 def index(build):
-    return json.loads(build.html("search/search_index.json"))["docs"]
+    """The documents search looks in: loaded on the first search (hook lazy_search.py)."""
+    return json.loads(build.html("search/documents.json"))["docs"]
+
+
+def test_the_index_material_loads_with_each_page_has_its_settings_only(build):
+    first = json.loads(build.html("search/search_index.json"))
+    assert first["docs"] == [] and first["config"]["lang"] == ["en"]
 
 
 def locations(index, term: str) -> set[str]:

@@ -1,23 +1,34 @@
-"""Start Material's search worker on the first search, not on every page load.
+"""Load search (Material's worker and the index) on the first search, not on every page.
 
 A first visit should cost a reader on a slow phone connection as little as
-possible; most readers never search. Material names its worker in the page's
-`__config`; this hook names the stand-in `assets/javascripts/lazy-search-worker.js`
-there instead, passing the real worker's address, which the stand-in loads on
-the first query. Builds for file:// (the offline copy) keep Material's worker,
-since there it runs through a different loader.
+possible, and most readers never search. Material starts its search worker
+(lunr, 12 KiB compressed) and fetches the whole index as each page loads. This
+hook makes both wait for the first query:
+
+- the page's `__config` names the stand-in `assets/javascripts/lazy-search-worker.js`
+  instead of Material's worker, passing the worker's address and the index's;
+- `search/search_index.json`, which Material's page script fetches, keeps the
+  index's settings but no documents; the documents move to `search/documents.json`,
+  which the stand-in fetches, with the real worker, on the first query.
+
+Builds for file:// (the offline copy) keep Material's way: there search runs
+through a different loader, and there is no network to spare.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from pathlib import Path
 
 from citation_scan import offline_build
 
 log = logging.getLogger("mkdocs.hooks.lazy_search")
 
 STAND_IN = "assets/javascripts/lazy-search-worker.js"
+INDEX = "search/search_index.json"
+DOCUMENTS = "search/documents.json"
 WORKER = re.compile(r'"search": "(?P<prefix>[^"]*?)assets/javascripts/(?P<worker>workers/search\.[0-9a-f]+\.min\.js)"')
 
 
@@ -25,8 +36,22 @@ def on_post_page(output, page, config):
     if offline_build(config) or '"search":' not in output:
         return output
     new, count = WORKER.subn(
-        lambda m: f'"search": "{m.group("prefix")}{STAND_IN}?worker={m.group("worker")}"', output, count=1
+        lambda m: f'"search": "{m.group("prefix")}{STAND_IN}?worker={m.group("worker")}&documents=../../{DOCUMENTS}"',
+        output,
+        count=1,
     )
     if not count:
         log.warning(f"{page.file.src_uri}: Material's search worker was not found in __config; search loads eagerly")
     return new
+
+
+def on_post_build(config):
+    if offline_build(config):
+        return
+    index = Path(config.site_dir) / INDEX
+    if not index.exists():
+        log.warning(f"{INDEX} was not written; is the search plugin on?")
+        return
+    data = json.loads(index.read_text(encoding="utf-8"))
+    (Path(config.site_dir) / DOCUMENTS).write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    index.write_text(json.dumps({"config": data["config"], "docs": []}, separators=(",", ":")), encoding="utf-8")

@@ -1,18 +1,21 @@
-// Material's search worker, loaded on the first search instead of on every page.
+// Material's search, loaded on the first search instead of on every page.
 //
-// Material starts its search worker (12 KiB compressed, lunr included) as each
-// page loads, although most readers never search. It ships with the theme (overrides/), not with the pages; hook lazy_search.py points
-// Material at this stand-in, with the real worker's address in ?worker=.
-// Material sends the index first (SETUP) and sends queries only once the
-// worker has said READY. The stand-in says READY at once and keeps the index;
-// on the first real query it loads the real worker, hands it the index, waits for
-// its READY (Material already had one) and then hands over the queries.
+// It ships with the theme (overrides/), not with the pages. Hook lazy_search.py
+// points Material at this stand-in, with the real worker's address in
+// ?worker= and the search documents' address in ?documents= (both relative to
+// this file); the index Material itself fetches holds the settings only.
+// Material sends that index first (SETUP) and sends queries only once the
+// worker has said READY. The stand-in says READY at once and keeps the
+// settings. On the first real query it fetches the documents and loads the
+// real worker, hands it the whole index, waits for its READY (Material already
+// had one) and then hands over the queries.
 "use strict";
 
 const SETUP = 0;
 const READY = 1;
 const RESULT = 3;
 
+const here = new URL(location.href);
 let setup = null;
 const queries = [];
 let started = false;
@@ -36,8 +39,10 @@ addEventListener("message", (event) => {
   if (!starting) start();
 });
 
-function start() {
+async function start() {
   starting = true;
+  const response = await fetch(new URL(here.searchParams.get("documents"), here));
+  const index = await response.json();
   const send = self.postMessage.bind(self);
   self.postMessage = (message) => {
     if (message && message.type === READY) {
@@ -48,9 +53,8 @@ function start() {
     }
     send(message);
   };
-  const worker = new URL(new URL(location.href).searchParams.get("worker"), location.href);
-  importScripts(worker.href);
-  if (setup) deliver(setup);
+  importScripts(new URL(here.searchParams.get("worker"), here).href);
+  deliver({ ...setup, data: { ...setup.data, config: index.config, docs: index.docs } });
 }
 
 function deliver(data) {
