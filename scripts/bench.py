@@ -33,15 +33,10 @@ RUNS = int(os.environ.get("RUNS", "3"))
 def bare_config(folder: Path) -> Path:
     """mkdocs.yml without the edition's hooks, extra plugins, templates and styles."""
 
-    class Loader(yaml.SafeLoader):
-        pass
+    sys.path.insert(0, str(ROOT / "tests"))
+    import mkdocs_yml
 
-    def env_default(loader, node):
-        values = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [None]
-        return values[-1]
-
-    Loader.add_constructor("!ENV", env_default)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    config = mkdocs_yml.load(ROOT / "mkdocs.yml")
     config.pop("hooks", None)
     config.pop("extra", None)
     config.pop("extra_css", None)

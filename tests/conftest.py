@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import mkdocs_yml  # noqa: E402
 from essay_source import Essay, parse  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,17 +71,7 @@ def essay() -> Essay:
 @pytest.fixture(scope="session")
 def config() -> dict:
     """mkdocs.yml, with MkDocs' own !ENV tags read as their defaults."""
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    def env_tag(loader, node):
-        value = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [None]
-        return value[-1]
-
-    Loader.add_constructor("!ENV", env_tag)
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: suffix)
-    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    return mkdocs_yml.load(ROOT / "mkdocs.yml")
 
 
 def front_matter(path: Path) -> dict:
