@@ -19,6 +19,8 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
+from citation_scan import offline_build
+
 log = logging.getLogger("mkdocs.hooks.social_cards")
 
 SIZE = (1200, 630)
@@ -31,6 +33,8 @@ DESIGN = "1"  # change it when the drawing changes, so that no old card is reuse
 
 
 def on_page_context(context, page, config, nav):
+    if offline_build(config):
+        return context  # a copy read from disk is not shared by link: no cards, a smaller zip
     name = page.file.src_uri.removesuffix(".md") + ".png"
     uri = posixpath.join(FOLDER, name)
     title = page.meta.get("title") or page.title or config.site_name
