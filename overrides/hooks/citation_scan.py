@@ -1,4 +1,4 @@
-"""Pure helpers shared by the edition's hooks (not a hook itself).
+"""Pure helpers shared by the citation hooks (not a hook itself).
 
 Finds `[@key]` citations in Markdown the way mkdocs-bibtex reads them, but
 skips fenced and indented code, and reports line numbers for messages.
@@ -9,14 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkdocs.structure.pages import Page
-
 # A citation block: [@key], [@key, p. 22], [@a; @b]
 CITE_BLOCK = re.compile(r"\[(@[^\[\]\n]*)\]")
 CITE = re.compile(r"@(?P<key>[\w:-]+)(?:\s*,\s*(?P<locator>[^;\]]+))?")
 FENCE = re.compile(r"^\s*(```|~~~)")
 ADMONITION = re.compile(r"^(!!!|\?\?\?\+?)\s")
-ESSAY_DIR = "essay/"
 
 
 @dataclass(frozen=True)
@@ -63,28 +60,6 @@ def _strip_inline_code(line: str) -> str:
     return re.sub(r"`[^`]*`", lambda m: " " * len(m.group(0)), line)
 
 
-def essay_pages(nav) -> list[Page]:
-    """The essay's section pages, in reading (navigation) order."""
-    return [
-        page
-        for page in nav.pages
-        if page.file.src_uri.startswith(ESSAY_DIR)
-    ]
-
-
-def read_source(page: Page) -> str:
-    with open(page.file.abs_src_path, encoding="utf-8-sig") as handle:
-        return strip_front_matter(handle.read())
-
-
-def strip_front_matter(text: str) -> str:
-    if text.startswith("---"):
-        end = text.find("\n---", 3)
-        if end != -1:
-            return text[end + 4 :].lstrip("\n")
-    return text
-
-
 def number_notes(sources) -> dict[str, int]:
     """Key -> note number, counting the author's citations in reading order."""
     result: dict[str, int] = {}
@@ -95,33 +70,8 @@ def number_notes(sources) -> dict[str, int]:
     return result
 
 
-def citation_file(config) -> dict:
-    """CITATION.cff beside mkdocs.yml: how the essay and the edition are cited."""
-    import yaml
-    from pathlib import Path
-
-    path = Path(config.config_file_path).parent / "CITATION.cff"
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-
-
 def bib_text(value: str) -> str:
     """A .bib field as plain text: no protecting braces, no TeX escapes."""
     for tex, text in (("\\&", "&"), ("\\%", "%"), ("---", "—"), ("--", "–")):
         value = value.replace(tex, text)
     return value.replace("{", "").replace("}", "")
-
-
-def composes(page, markdown: str, kind: str, placeholder: str, log) -> bool:
-    """Does this page ask to be composed (front matter `compose: kind`), with its placeholder line?"""
-    if page.meta.get("compose") != kind:
-        return False
-    if placeholder not in markdown:
-        log.error(f"{page.file.src_uri}: 'compose: {kind}' needs the line {placeholder}")
-        return False
-    return True
-
-
-def offline_build(config) -> bool:
-    """Is this the offline copy's build (Material's offline plugin switched on)?"""
-    plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
-    return bool(plugin and plugin.config.get("enabled", True))

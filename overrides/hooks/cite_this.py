@@ -13,7 +13,7 @@ import html
 import logging
 import re
 
-from citation_scan import ESSAY_DIR, citation_file
+from edition_pages import ESSAY_DIR, citation_file
 
 log = logging.getLogger("mkdocs.hooks.cite_this")
 

@@ -18,7 +18,8 @@ import posixpath
 
 from mkdocs.plugins import event_priority
 
-from citation_scan import ESSAY_DIR, Cite, bib_text, scan
+from citation_scan import Cite, bib_text, scan
+from edition_pages import ESSAY_DIR
 
 log = logging.getLogger("mkdocs.hooks.editorial_citations")
 

@@ -13,7 +13,7 @@ import logging
 import re
 from pathlib import Path
 
-from citation_scan import composes
+from edition_pages import composes
 
 log = logging.getLogger("mkdocs.hooks.glossary")
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import re
 
-from citation_scan import essay_pages, number_notes, read_source
+from citation_scan import number_notes
+from edition_pages import essay_pages, read_source
 
 log = logging.getLogger("mkdocs.hooks.note_numbers")
 

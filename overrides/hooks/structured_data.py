@@ -15,7 +15,8 @@ from urllib.parse import urljoin
 
 from mkdocs.plugins import event_priority
 
-from citation_scan import ESSAY_DIR, bib_text, citation_file, scan
+from citation_scan import bib_text, scan
+from edition_pages import ESSAY_DIR, citation_file
 
 log = logging.getLogger("mkdocs.hooks.structured_data")
 

@@ -1,0 +1,54 @@
+"""Pure helpers about the edition's pages and builds, shared by its hooks (not a hook itself)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from mkdocs.structure.pages import Page
+
+ESSAY_DIR = "essay/"
+
+
+def essay_pages(nav) -> list[Page]:
+    """The essay's section pages, in reading (navigation) order."""
+    return [
+        page
+        for page in nav.pages
+        if page.file.src_uri.startswith(ESSAY_DIR)
+    ]
+
+
+def read_source(page: Page) -> str:
+    with open(page.file.abs_src_path, encoding="utf-8-sig") as handle:
+        return strip_front_matter(handle.read())
+
+
+def strip_front_matter(text: str) -> str:
+    if text.startswith("---"):
+        end = text.find("\n---", 3)
+        if end != -1:
+            return text[end + 4 :].lstrip("\n")
+    return text
+
+
+def citation_file(config) -> dict:
+    """CITATION.cff beside mkdocs.yml: how the essay and the edition are cited."""
+    path = Path(config.config_file_path).parent / "CITATION.cff"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def composes(page, markdown: str, kind: str, placeholder: str, log) -> bool:
+    """Does this page ask to be composed (front matter `compose: kind`), with its placeholder line?"""
+    if page.meta.get("compose") != kind:
+        return False
+    if placeholder not in markdown:
+        log.error(f"{page.file.src_uri}: 'compose: {kind}' needs the line {placeholder}")
+        return False
+    return True
+
+
+def offline_build(config) -> bool:
+    """Is this the offline copy's build (Material's offline plugin switched on)?"""
+    plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
+    return bool(plugin and plugin.config.get("enabled", True))
