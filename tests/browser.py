@@ -91,6 +91,13 @@ class GzipHandler(QuietHandler):
 def serve(directory: Path, port: int = 0, compress: bool = False):
     """Serve a folder on 127.0.0.1; yields the base URL."""
     handler = functools.partial(GzipHandler if compress else QuietHandler, directory=str(directory))
+    with run_server(handler, port) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def run_server(handler, port: int = 0):
+    """Any request handler on 127.0.0.1, in a thread; yields the base URL."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import http.server
 import re
 import subprocess
 import sys
-import threading
 
 import pytest
 import yaml
+from browser import run_server
 from conftest import ROOT, front_matter
 from pybtex.database import parse_file
 
@@ -227,21 +226,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@contextlib.contextmanager
-def local_server():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_the_link_check_names_a_dead_source_and_passes_live_ones():
     script = ROOT / "scripts" / "check_external_links.py"
-    with local_server() as base:
+    with run_server(Handler) as root:
+        base = root.rstrip("/")
         urls = [f"{base}/live", f"{base}/refuses-head", f"{base}/gone"]
         result = subprocess.run([sys.executable, str(script), *urls], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1

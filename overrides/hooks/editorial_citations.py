@@ -13,15 +13,12 @@ page in reading order: the list of sources links back to exactly that id.
 
 from __future__ import annotations
 
-import logging
 import posixpath
 
 from mkdocs.plugins import event_priority
 
 from citation_scan import Cite, bib_text, scan
 from edition_pages import ESSAY_DIR
-
-log = logging.getLogger("mkdocs.hooks.editorial_citations")
 
 BIBLIOGRAPHY = "bibliography.md"
 
@@ -42,7 +39,7 @@ def on_page_markdown(markdown, page, config, files):
         if only_admonitions and not cite.editorial:
             continue
         if cite.key not in entries:
-            log.error(f"{page.file.src_uri}:{cite.line + front_matter_lines(page)}: @{cite.key} is not in references.bib")
+            # citation_check.py has already stopped the build, naming the file and line.
             blocks.setdefault((cite.line, cite.span), []).append("")
             continue
         label = short_label(entries[cite.key], cite)
@@ -55,7 +52,7 @@ def on_page_markdown(markdown, page, config, files):
     # Right to left within a line, so that earlier spans stay valid.
     for (line, (start, end)), links in sorted(blocks.items(), key=lambda item: (item[0][0], -item[0][1][0])):
         if not all(links):
-            continue  # an unknown key: leave the block for mkdocs-bibtex to report too
+            continue  # an unknown key: leave the block as it was written
         text = lines[line - 1]
         lines[line - 1] = text[:start] + "(" + "; ".join(links) + ")" + text[end:]
     return "\n".join(lines)
@@ -67,17 +64,6 @@ def on_page_markdown(markdown, page, config, files):
 def is_essay(page) -> bool:
     """On the essay's pages only the admonitions are the editors'."""
     return page.file.src_uri.startswith(ESSAY_DIR) or page.meta.get("compose") == "essay"
-
-
-def front_matter_lines(page) -> int:
-    """How many lines of the file precede the Markdown that hooks see."""
-    try:
-        with open(page.file.abs_src_path, encoding="utf-8-sig") as handle:
-            source = handle.read()
-    except OSError:
-        return 0
-    start = source.find(page.markdown or "")
-    return source[:start].count("\n") if start > 0 else 0
 
 
 def short_label(entry, cite: Cite) -> str:
