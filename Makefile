@@ -62,7 +62,7 @@ site: $(STAMP)
 
 # The checks pre-commit runs, without pre-commit's own set-up.
 lint: $(STAMP) $(NODE_BIN)/markdownlint-cli2
-	$(BIN)/python overrides/hooks/bibliography_check.py references.bib
+	$(BIN)/edition-check-bib references.bib
 	$(BIN)/codespell
 	$(NODE_BIN)/markdownlint-cli2
 
@@ -71,13 +71,13 @@ $(NODE_BIN)/markdownlint-cli2:
 
 # Weekly in CI, not part of `make test`: dead sources are news, not a broken build.
 linkcheck: $(STAMP)
-	$(BIN)/python scripts/check_external_links.py
+	$(BIN)/python -m edition.link_check
 
 # Numbers, not tests: build times, PDF size, first-visit weight and Lighthouse.
 LIGHTHOUSE := 12.2.3
 
 bench: $(STAMP) browser .cache/lighthouse/node_modules/.bin/lighthouse
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m scripts.bench
 
 .cache/lighthouse/node_modules/.bin/lighthouse:
 	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix .cache/lighthouse lighthouse@$(LIGHTHOUSE)
@@ -89,4 +89,4 @@ clean:
 screenshots: $(STAMP) browser
 	@rm -rf .cache/screenshots-site
 	$(BIN)/mkdocs build --strict --site-dir .cache/screenshots-site
-	$(BIN)/python scripts/screenshots.py .cache/screenshots-site screenshots
+	$(BIN)/python -m scripts.screenshots .cache/screenshots-site screenshots

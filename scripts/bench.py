@@ -25,6 +25,8 @@ from pathlib import Path
 
 import yaml
 
+from edition import mkdocs_yml
+
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 RUNS = int(os.environ.get("RUNS", "3"))
@@ -32,10 +34,6 @@ RUNS = int(os.environ.get("RUNS", "3"))
 
 def bare_config(folder: Path) -> Path:
     """mkdocs.yml without the edition's hooks, extra plugins, templates and styles."""
-
-    sys.path.insert(0, str(ROOT / "tests"))
-    import mkdocs_yml
-
     config = mkdocs_yml.load(ROOT / "mkdocs.yml")
     config.pop("hooks", None)
     config.pop("extra", None)
@@ -96,9 +94,7 @@ def main() -> None:
 
 def reader(site: Path) -> None:
     """A reader's first visit: compressed weight, then Lighthouse (mobile)."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import lighthouse
-    import page_weight
+    from scripts import lighthouse, page_weight
 
     pages = ["", "essay/14-opsc/", "bibliography/", "whole-essay/"]
     for page, (total, count) in page_weight.weigh(site, pages).items():

@@ -1,6 +1,6 @@
 """Lighthouse (mobile) scores and first-visit weight of a built site.
 
-Usage: python scripts/lighthouse.py SITE_DIR [PAGE ...]
+Usage: python -m scripts.lighthouse SITE_DIR [PAGE ...]
 Serves SITE_DIR on 127.0.0.1 with gzip, as GitHub Pages does, and runs
 Lighthouse 12.2 (installed by `make bench` into .cache/lighthouse) with the
 machine's Chromium. Prints numbers; asserts nothing.
@@ -16,9 +16,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import CHROMIUM_FLAGS, chromium_path, serve  # noqa: E402
+from edition.browser import CHROMIUM_FLAGS, chromium_path, serve
 
 LIGHTHOUSE = ROOT / ".cache" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 DEFAULT_PAGES = ["", "essay/14-opsc/", "bibliography/"]

@@ -1,6 +1,6 @@
 """What a first visit to a page transfers, compressed as GitHub Pages serves it (gzip).
 
-Usage: python scripts/page_weight.py SITE_DIR [PAGE ...]
+Usage: python -m scripts.page_weight SITE_DIR [PAGE ...]
 Loads each page in a fresh headless Chromium profile from a local server and
 adds up the gzip size of every response, waiting until the network is idle
 (the search index included).
@@ -12,10 +12,9 @@ import gzip
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from browser import launch, serve  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+from edition.browser import launch, serve
+from playwright.sync_api import sync_playwright
 
 DEFAULT_PAGES = ["", "essay/14-opsc/", "bibliography/", "whole-essay/"]
 

@@ -1,6 +1,6 @@
 """Screenshots of the built site for reviewers: phone and desktop, light and dark.
 
-Usage: python scripts/screenshots.py SITE_DIR OUT_DIR [PAGE ...]
+Usage: python -m scripts.screenshots SITE_DIR OUT_DIR [PAGE ...]
 Serves SITE_DIR on 127.0.0.1 and writes PNGs to OUT_DIR.
 """
 
@@ -9,10 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from browser import launch, serve  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+from edition.browser import launch, serve
+from playwright.sync_api import sync_playwright
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
 DEFAULT_PAGES = ["", "essay/14-opsc/", "bibliography/"]

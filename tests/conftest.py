@@ -12,9 +12,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent))  # the tests' own helpers (essay_source, reading)
 
-import mkdocs_yml  # noqa: E402
+from edition import mkdocs_yml  # noqa: E402
 from essay_source import Essay, parse  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,7 @@ import socket
 from urllib.parse import urlparse
 
 import pytest
-from browser import launch, serve
+from edition.browser import launch, serve
 from conftest import ROOT, run_build
 
 playwright_api = pytest.importorskip("playwright.sync_api")

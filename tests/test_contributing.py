@@ -9,7 +9,8 @@ import sys
 
 import pytest
 import yaml
-from browser import run_server
+from pathlib import Path
+from edition.browser import run_server
 from conftest import ROOT, front_matter
 from pybtex.database import parse_file
 
@@ -172,7 +173,7 @@ def test_pre_commit_runs_the_projects_checks():
     for name in ("trailing-whitespace", "end-of-file-fixer", "check-yaml", "codespell", "markdownlint-cli2"):
         assert name in hooks, name
     assert "--unsafe" in hooks["check-yaml"]["args"]  # mkdocs.yml's !ENV tags
-    assert hooks["references-bib"]["entry"].endswith("overrides/hooks/bibliography_check.py")
+    assert hooks["references-bib"]["entry"].endswith("edition-check-bib")
 
 
 def test_markdownlint_fits_material():
@@ -185,17 +186,17 @@ def test_markdownlint_fits_material():
 
 def test_make_lint_runs_the_bib_check_spelling_and_markdownlint():
     recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nlint:", 1)[1].split("\n\n", 1)[0]
-    for tool in ("bibliography_check.py", "codespell", "markdownlint-cli2"):
+    for tool in ("edition-check-bib", "codespell", "markdownlint-cli2"):
         assert tool in recipe, tool
 
 
 def test_the_bib_check_runs_from_the_command_line(tmp_path):
-    script = ROOT / "overrides" / "hooks" / "bibliography_check.py"
-    good = subprocess.run([sys.executable, str(script), str(ROOT / "references.bib")], capture_output=True, text=True)
+    script = Path(sys.executable).with_name("edition-check-bib")
+    good = subprocess.run([str(script), str(ROOT / "references.bib")], capture_output=True, text=True)
     assert good.returncode == 0, good.stderr
     bad = tmp_path / "bad.bib"
     bad.write_text("@misc{Wester2010one,\n  title = {One},\n  year = 2010,\n}\n@misc{Wester2010one,\n  title = {Two}\n}\n")
-    result = subprocess.run([sys.executable, str(script), str(bad)], capture_output=True, text=True)
+    result = subprocess.run([str(script), str(bad)], capture_output=True, text=True)
     assert result.returncode == 1 and f"{bad}:5: duplicate key Wester2010one" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -227,11 +228,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def test_the_link_check_names_a_dead_source_and_passes_live_ones():
-    script = ROOT / "scripts" / "check_external_links.py"
     with run_server(Handler) as root:
         base = root.rstrip("/")
         urls = [f"{base}/live", f"{base}/refuses-head", f"{base}/gone"]
-        result = subprocess.run([sys.executable, str(script), *urls], capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "edition.link_check", *urls], capture_output=True, text=True, timeout=60, cwd=ROOT
+        )
     assert result.returncode == 1
     dead = [line for line in result.stdout.splitlines() if line.startswith("DEAD")]
     assert dead == [f"DEAD {base}/gone: HTTP 404"]
@@ -239,8 +241,7 @@ def test_the_link_check_names_a_dead_source_and_passes_live_ones():
 
 
 def test_the_link_check_reads_every_address_of_every_source():
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from check_external_links import collect
+    from edition.link_check import collect
 
     urls = set(collect(ROOT))
     for key, entry in parse_file(str(ROOT / "references.bib")).entries.items():

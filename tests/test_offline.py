@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from browser import launch
+from edition.browser import launch
 from conftest import ROOT, front_matter, section_files
 from playwright.sync_api import expect, sync_playwright
 

@@ -17,8 +17,8 @@ import posixpath
 
 from mkdocs.plugins import event_priority
 
-from citation_scan import Cite, bib_text, scan
-from edition_pages import ESSAY_DIR
+from edition.citation_scan import Cite, bib_text, scan
+from edition.pages import ESSAY_DIR
 
 BIBLIOGRAPHY = "bibliography.md"
 

@@ -8,7 +8,7 @@ expands to 134 MB, and a `javascript:` address becomes a live link in a
 note. This hook runs first (higher priority), reads the file with a small
 scanner of its own that knows line numbers, and stops the build with a
 message naming the line or the key. It also runs from the command line,
-for pre-commit and `make lint`: `python overrides/hooks/bibliography_check.py references.bib`.
+for pre-commit and `make lint`: `edition-check-bib references.bib`.
 """
 
 from __future__ import annotations
@@ -407,8 +407,9 @@ def scan(text: str) -> tuple[list[Entry], dict[str, tuple[int, list]]]:
         entries.append(entry)
 
 
-def main(argv: list[str]) -> int:
-    paths = argv or ["references.bib"]
+def main(argv: list[str] | None = None) -> int:
+    """The console script `edition-check-bib [FILE ...]` (pre-commit, `make lint`)."""
+    paths = (sys.argv[1:] if argv is None else argv) or ["references.bib"]
     failed = False
     for path in paths:
         for problem in check_file(path):
@@ -418,4 +419,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -22,7 +22,7 @@ import logging
 import re
 from pathlib import Path
 
-from edition_pages import offline_build
+from edition.pages import offline_build
 
 log = logging.getLogger("mkdocs.hooks.lazy_search")
 

@@ -19,7 +19,7 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
-from edition_pages import offline_build
+from edition.pages import offline_build
 
 log = logging.getLogger("mkdocs.hooks.social_cards")
 

@@ -23,7 +23,7 @@ import hashlib
 import logging
 import re
 
-from edition_pages import offline_build
+from edition.pages import offline_build
 
 log = logging.getLogger("mkdocs.hooks.content_security_policy")
 

@@ -12,8 +12,10 @@ options under `extra.pdf` in mkdocs.yml, and hands it:
   footnote`) numbered as on the web, the "jump back" links are gone;
 
 and it renders the Letter variant from the same document. The typefaces,
-cover and print styles are in `overrides/pdf/` (the plugin's template folder,
-kept out of the website). With the switch off, this hook imports nothing.
+cover and print styles are in `print/` (the plugin's template folder, outside
+the theme and outside docs/); the plugin's theme handler and event hook module
+are `edition.pdf_theme` and `edition.pdf_event_hook`. With the switch off, this
+hook imports nothing.
 """
 
 from __future__ import annotations
@@ -24,9 +26,14 @@ import re
 import sys
 from pathlib import Path
 
+from edition import pdf_event_hook, pdf_theme
+
 log = logging.getLogger("mkdocs.hooks.pdf_export")
 
-PDF_DIR = Path(__file__).resolve().parent.parent / "pdf"
+EVENT_HOOK_MODULE = "pdf_event_hook"
+
+# The cover and the print styles, beside mkdocs.yml.
+PRINT_DIR = "print"
 # Keys of extra.pdf that are ours, not the plugin's (the cover template reads them too).
 OWN_KEYS = ("letter_output_path", "cover_date", "edition", "edition_note")
 
@@ -35,13 +42,6 @@ CITE_BOX = re.compile(r'<details[^>]*\bid="cite-this-section".*?</details>', re.
 
 _plugin = None
 _letter = None  # the Letter variant, rendered in a second process beside the A4 one
-
-
-def on_files(files, config):
-    # The PDF's templates and styles live in the theme folder, but aren't part of the website.
-    for file in [f for f in files if f.abs_src_path and Path(f.abs_src_path).is_relative_to(PDF_DIR)]:
-        files.remove(file)
-    return files
 
 
 def on_config(config):
@@ -57,11 +57,13 @@ def on_config(config):
     letter_path = options.get("letter_output_path")
     for key in OWN_KEYS:
         options.pop(key, None)
-    options["custom_template_path"] = str(PDF_DIR)
-    options["theme_handler_path"] = str(PDF_DIR / "theme.py")
-    # mkdocs-to-pdf imports its event hook module (pdf_event_hook.py) by name.
-    if str(PDF_DIR) not in sys.path:
-        sys.path.insert(0, str(PDF_DIR))
+    root = Path(config.config_file_path).parent
+    options["custom_template_path"] = str(root / PRINT_DIR)
+    options["theme_handler_path"] = pdf_theme.__file__
+    # mkdocs-to-pdf imports its event hook module by the name `pdf_event_hook`
+    # (drivers/event_hook.py); ours is found under that name, not on sys.path.
+    # tests/test_upstream.py fails first if that name changes.
+    sys.modules[EVENT_HOOK_MODULE] = pdf_event_hook
     plugin = WithPdfPlugin()
     errors, warnings = plugin.load_config(options, config.config_file_path)
     for key, message in errors + warnings:
@@ -71,8 +73,6 @@ def on_config(config):
     plugin.on_config(config)  # (re)loads pdf_event_hook
     _report_weasyprint_errors()
     if letter_path:
-        import pdf_event_hook
-
         _letter = LetterVariant(Path(config.site_dir) / letter_path)
         pdf_event_hook.listeners.append(_letter.start)
     _plugin = plugin

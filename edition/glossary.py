@@ -1,6 +1,6 @@
 """List the site's abbreviations on the glossary page, from the one file that defines them.
 
-`pymdownx.snippets` appends `docs/includes/abbreviations.md` to every page, so
+`pymdownx.snippets` appends `includes/abbreviations.md` to every page, so
 that each abbreviation is explained wherever it appears (`<abbr title>`). A
 page whose front matter says `compose: glossary` gets, in place of the line
 `<!-- glossary -->`, the same definitions as a definition list, so that the
@@ -13,7 +13,7 @@ import logging
 import re
 from pathlib import Path
 
-from edition_pages import composes
+from edition.pages import composes
 
 log = logging.getLogger("mkdocs.hooks.glossary")
 

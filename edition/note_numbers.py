@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 import re
 
-from citation_scan import number_notes
-from edition_pages import essay_pages, read_source
+from edition.citation_scan import number_notes
+from edition.pages import essay_pages, read_source
 
 log = logging.getLogger("mkdocs.hooks.note_numbers")
 

@@ -15,8 +15,8 @@ from urllib.parse import urljoin
 
 from mkdocs.plugins import event_priority
 
-from citation_scan import bib_text, scan
-from edition_pages import ESSAY_DIR, citation_file
+from edition.citation_scan import bib_text, scan
+from edition.pages import ESSAY_DIR, citation_file
 
 log = logging.getLogger("mkdocs.hooks.structured_data")
 

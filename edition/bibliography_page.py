@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from mkdocs.plugins import event_priority
 from mkdocs_bibtex.citation import Citation
 
-from citation_scan import number_notes, scan
-from edition_pages import composes, essay_pages, read_source
+from edition.citation_scan import number_notes, scan
+from edition.pages import composes, essay_pages, read_source
 
 log = logging.getLogger("mkdocs.hooks.bibliography_page")
 

@@ -15,7 +15,7 @@ import re
 
 from mkdocs.plugins import event_priority
 
-from edition_pages import composes, essay_pages, read_source
+from edition.pages import composes, essay_pages, read_source
 
 log = logging.getLogger("mkdocs.hooks.whole_essay")
 

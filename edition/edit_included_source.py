@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from edition_pages import strip_front_matter
+from edition.pages import strip_front_matter
 
 ONLY_A_SNIPPET = re.compile(r'^\s*--8<--\s+"([^"]+)"\s*$')
 

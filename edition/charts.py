@@ -2,7 +2,7 @@
 
 A chart must work without JavaScript, offline and in the PDF (WeasyPrint
 renders inline SVG), and be readable by a screen reader. The numbers live in
-one file, `docs/data/figures.yml`; from it this hook draws a horizontal bar
+one file, `data/figures.yml`; from it this hook draws a horizontal bar
 chart (role="img", with a title and a description) and writes a real
 `<table>` of the same numbers. A page places a chart with a paragraph whose
 text is the caption:
@@ -25,6 +25,7 @@ import yaml
 
 log = logging.getLogger("mkdocs.hooks.charts")
 
+# Beside mkdocs.yml, outside docs/: data, not a published file.
 DATA_FILE = Path("data") / "figures.yml"
 PLACE = re.compile(r'<p (?P<attrs>[^>]*\bdata-figure="(?P<name>[\w-]+)"[^>]*)>(?P<caption>.*?)</p>', re.DOTALL)
 
@@ -33,7 +34,7 @@ _figures: dict[str, dict] = {}
 
 def on_config(config):
     _figures.clear()
-    path = Path(config.docs_dir) / DATA_FILE
+    path = Path(config.config_file_path).parent / DATA_FILE
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:

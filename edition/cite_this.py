@@ -13,7 +13,7 @@ import html
 import logging
 import re
 
-from edition_pages import ESSAY_DIR, citation_file
+from edition.pages import ESSAY_DIR, citation_file
 
 log = logging.getLogger("mkdocs.hooks.cite_this")
 

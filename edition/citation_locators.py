@@ -14,7 +14,7 @@ import re
 
 from mkdocs.plugins import event_priority
 
-from citation_scan import CITE_BLOCK, scan
+from edition.citation_scan import CITE_BLOCK, scan
 
 log = logging.getLogger("mkdocs.hooks.citation_locators")
 

@@ -6,8 +6,10 @@ correction. Reads every address in references.bib (url, archived, current)
 and every http(s) link in the Markdown pages, asks each host once (HEAD,
 then GET where HEAD is refused), and lists the ones that fail.
 
-    python scripts/check_external_links.py            # every address in the project
-    python scripts/check_external_links.py URL [...]  # just these
+    python -m edition.link_check            # every address in the project
+    python -m edition.link_check URL [...]  # just these
+
+Tests: tests/test_contributing.py (what it reads, how it reports).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path.cwd()
 BIB_URL = re.compile(r"^\s*(?:url|archived|current)\s*=\s*[{\"](?P<url>[^}\"]+)[}\"]", re.MULTILINE | re.IGNORECASE)
 MD_URL = re.compile(r"\]\((?P<url>https?://[^)\s]+)\)|<(?P<auto>https?://[^>\s]+)>")
 TIMEOUT = 20
