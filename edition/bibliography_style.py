@@ -1,31 +1,18 @@
 """Format references the edition's way, on top of pybtex's plain style.
 
 mkdocs-bibtex formats every note with pybtex's plain style and offers no
-hook for it. After mkdocs-bibtex has loaded the bibliography, this hook
-swaps in a subclass of that style which adds what a reader of a 2010 essay
-needs: the archived copy of a dead address and the page's current address.
+option for another. The citation pipeline (edition/citations.py) swaps in
+this subclass of that style once mkdocs-bibtex has loaded the bibliography:
+it adds what a reader of a 2010 essay needs, the archived copy of a dead
+address and the page's current address.
+
+Tests: tests/test_citations.py, tests/test_updates.py (the notes and the list of sources as built).
 """
 
 from __future__ import annotations
 
-import logging
-
-from mkdocs.plugins import event_priority
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.template import field, href, join, optional, sentence, words
-
-log = logging.getLogger("mkdocs.hooks.bibliography_style")
-
-
-@event_priority(-100)
-def on_config(config):
-    plugin = config.plugins.get("bibtex")
-    registry = getattr(plugin, "registry", None)
-    if registry is None or not hasattr(registry, "style"):
-        log.warning("bibliography_style: mkdocs-bibtex's plain registry was not found; notes keep the plain style")
-        return config
-    registry.style = EditionStyle()
-    return config
 
 
 def url_field(name: str):

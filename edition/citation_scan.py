@@ -1,66 +1,137 @@
-"""Pure helpers shared by the citation hooks (not a hook itself).
+"""The one citation scanner: where mkdocs-bibtex will see citations, and what is code.
 
-Finds `[@key]` citations in Markdown the way mkdocs-bibtex reads them, but
-skips fenced and indented code, and reports line numbers for messages.
+mkdocs-bibtex reads every `[...]` holding an `@` as a citation block
+(`mkdocs_bibtex.citation.CITATION_BLOCK_REGEX` and `Citation.from_markdown`),
+anywhere in the Markdown, code included. This module finds exactly those
+blocks, with mkdocs-bibtex's own grammar imported rather than copied, and adds
+what mkdocs-bibtex does not know: line numbers, which blocks sit in code
+(fenced with any fence length, indented, or inline), which sit in an editors'
+admonition, and whether the words in a block are a citation the edition can
+render without losing any (a key and at most a locator) or not.
+
+No library knows Python-Markdown's block grammar short of rendering the page;
+the part needed here (fences, indented code inside lists and admonitions,
+code spans) is small and written out below, in one linear pass per page.
+
+Used by edition/citations.py (the pipeline) and edition/structured_data.py.
+Tests: tests/test_citation_grammar.py (the grammar, in-process),
+tests/test_citations.py and tests/test_editorial_citations.py (the built site).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterable, Iterator
 
-# A citation block: [@key], [@key, p. 22], [@a; @b]
-CITE_BLOCK = re.compile(r"\[(@[^\[\]\n]*)\]")
-CITE = re.compile(r"@(?P<key>[\w:-]+)(?:\s*,\s*(?P<locator>[^;\]]+))?")
-FENCE = re.compile(r"^\s*(```|~~~)")
-ADMONITION = re.compile(r"^(!!!|\?\?\?\+?)\s")
+from mkdocs_bibtex.citation import CITATION_BLOCK_REGEX, Citation
+
+# A citation as the edition accepts it: one key, and at most a locator after a comma.
+KEY = r"[\w-]+"  # mkdocs-bibtex's key grammar (CITATION_REGEX)
+LOCATOR = (
+    r"(?:p|pp|para|paras|ch|chap|sec|fig|figs|n|nn|art|vol|no|col|cols|l|ll|t)\.\s?"
+    r"[0-9ivxlcdmIVXLCDM]+[a-z]?(?:\s?[-–]\s?[0-9ivxlcdmIVXLCDM]+[a-z]?)?(?:f{1,2}\.?)?"
+)
+PART = re.compile(rf"\s*@(?P<key>{KEY})(?:\s*,\s*(?P<locator>{LOCATOR}))?\s*")
+
+FENCE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})")
+LIST_ITEM = re.compile(r"^(?P<indent> *)(?:[-*+]|\d{1,9}[.)])(?: +|$)")
+ADMONITION = re.compile(r"^(?P<indent> *)(?:!!!|\?\?\?\+?)(?: |$)")
+TAB = 4  # Python-Markdown's tab_length: content of lists and admonitions, and code, indent by 4
+
+
+@dataclass(frozen=True)
+class Block:
+    """A `[...]` that mkdocs-bibtex would read as a citation block."""
+
+    raw: str  # the text between the brackets
+    line: int  # 1-based line in the text scanned
+    span: tuple[int, int]  # the whole `[...]` in that line
+    in_code: bool
+    editorial: bool  # inside an admonition: the editors' words
+
+    @property
+    def citations(self) -> list[Citation]:
+        return Citation.from_markdown(self.raw)
+
+    def parts(self) -> list[re.Match | None]:
+        """Each `;`-separated part as a clean citation (key, locator), or None."""
+        return [PART.fullmatch(part) for part in self.raw.split(";")]
 
 
 @dataclass(frozen=True)
 class Cite:
+    """One citation of one key, outside code."""
+
     key: str
     locator: str
     line: int
-    editorial: bool  # inside an editors' admonition
+    editorial: bool
     span: tuple[int, int] = (0, 0)  # the whole [...] block's place in its line
 
 
+def blocks(markdown: str) -> Iterator[Block]:
+    """Every citation block mkdocs-bibtex would read, in reading order, code marked."""
+    for number, line, in_code, editorial, spans in _lines(markdown):
+        if "@" not in line:
+            continue
+        for match in CITATION_BLOCK_REGEX.finditer(line):
+            if "@" not in match.group(1) or not Citation.from_markdown(match.group(1)):
+                continue
+            start, end = match.span()
+            coded = in_code or any(s < end and start < e for s, e in spans)
+            yield Block(match.group(1), number, (start, end), coded, editorial)
+
+
 def scan(markdown: str) -> list[Cite]:
-    """Every citation in reading order, outside code."""
-    cites: list[Cite] = []
-    in_fence = False
-    in_admonition = False
-    for number, line in enumerate(markdown.splitlines(), start=1):
-        if FENCE.match(line):
-            in_fence = not in_fence
+    """Every clean citation outside code, in reading order."""
+    cites = []
+    for block in blocks(markdown):
+        if block.in_code:
             continue
-        if in_fence:
-            continue
-        if ADMONITION.match(line):
-            in_admonition = True
-        elif line.strip() and not line.startswith(("    ", "\t")):
-            in_admonition = False
-        for block in CITE_BLOCK.finditer(_strip_inline_code(line)):
-            for part in block.group(1).split(";"):
-                match = CITE.match(part.strip())
-                if match:
-                    cites.append(
-                        Cite(
-                            key=match.group("key"),
-                            locator=(match.group("locator") or "").strip(),
-                            line=number,
-                            editorial=in_admonition,
-                            span=block.span(),
-                        )
-                    )
+        for part in block.parts():
+            if part is not None:
+                cites.append(Cite(part["key"], part["locator"] or "", block.line, block.editorial, block.span))
     return cites
 
 
-def _strip_inline_code(line: str) -> str:
-    return re.sub(r"`[^`]*`", lambda m: " " * len(m.group(0)), line)
+def judge(block: Block, keys: set[str]) -> list[str]:
+    """What is wrong with a block outside code, in words for the contributor; [] if nothing.
+
+    A block that starts with `@` is meant as a citation: each part must be a
+    known key with at most a locator (`p. 22`), or words would be dropped. A
+    block of other words that names a known key (`[see @key]`) would lose its
+    words too. Brackets of other words (`[mail info@example.org]`, `[follow
+    @handle]`) are not citations and stay as written.
+    """
+    if block.raw.lstrip().startswith("@"):
+        problems = []
+        for text, part in zip(block.raw.split(";"), block.parts()):
+            if part is None:
+                problems.append(
+                    f"[{block.raw}]: '{text.strip()}' is not a citation the edition can print whole; "
+                    f"inside the brackets write only @key and a page ('@key, p. 22'), other words outside them"
+                )
+            elif part["key"] not in keys:
+                problems.append(
+                    f"[{block.raw}] cites @{part['key']}, which is not a key in references.bib "
+                    f"(to write an @ that is not a citation, use &#64;)"
+                )
+        return problems
+    named = [c.key for c in block.citations if c.key in keys]
+    return [
+        f"[{block.raw}]: the words before @{key} would be dropped; "
+        f"write them outside the brackets, as in 'see [@{key}]'"
+        for key in named
+    ]
 
 
-def number_notes(sources) -> dict[str, int]:
+def is_citation(block: Block, keys: set[str]) -> bool:
+    """A block mkdocs-bibtex may turn into notes: outside code, clean, every key known."""
+    return not block.in_code and block.raw.lstrip().startswith("@") and not judge(block, keys)
+
+
+def number_notes(sources: Iterable[str]) -> dict[str, int]:
     """Key -> note number, counting the author's citations in reading order."""
     result: dict[str, int] = {}
     for markdown in sources:
@@ -75,3 +146,81 @@ def bib_text(value: str) -> str:
     for tex, text in (("\\&", "&"), ("\\%", "%"), ("---", "—"), ("--", "–")):
         value = value.replace(tex, text)
     return value.replace("{", "").replace("}", "")
+
+
+# The block grammar, one pass
+
+
+def _lines(markdown: str) -> Iterator[tuple[int, str, bool, bool, list[tuple[int, int]]]]:
+    """(line number, line, in a code block, in an admonition, code spans) for every line.
+
+    Containers (list items, admonitions) are a stack of content indents; a
+    line indented by TAB more than the innermost container's content, after a
+    blank line, is indented code, as Python-Markdown reads it.
+    """
+    containers: list[tuple[int, bool]] = []  # (content indent, is an admonition)
+    fence: tuple[str, int, int] | None = None  # (char, length, indent)
+    blank_before = True
+    in_indented_code = False
+    for number, line in enumerate(markdown.split("\n"), start=1):
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if fence is not None:
+            close = FENCE.match(line)
+            if close and close["fence"][0] == fence[0] and len(close["fence"]) >= fence[1] and not line[close.end() :].strip():
+                fence = None
+            yield number, line, True, _editorial(containers), []
+            continue
+        if not stripped:
+            blank_before = True
+            yield number, line, in_indented_code, _editorial(containers), []
+            continue
+        # A line less indented than a container's content closes it, unless it
+        # lazily continues the paragraph just above (no blank line, no new block).
+        starts_block = bool(LIST_ITEM.match(line) or ADMONITION.match(line) or FENCE.match(line)) or stripped.startswith("#")
+        while containers and indent < containers[-1][0] and (blank_before or in_indented_code or starts_block):
+            containers.pop()
+        base = containers[-1][0] if containers else 0
+        if indent >= base + TAB and (blank_before or in_indented_code):
+            in_indented_code = True
+            blank_before = False
+            yield number, line, True, _editorial(containers), []
+            continue
+        in_indented_code = False
+        blank_before = False
+        opener = FENCE.match(line)
+        if opener:
+            fence = (opener["fence"][0], len(opener["fence"]), indent)
+            yield number, line, True, _editorial(containers), []
+            continue
+        admonition = ADMONITION.match(line)
+        if admonition:
+            containers.append((indent + TAB, True))
+        else:
+            item = LIST_ITEM.match(line)
+            if item:
+                containers.append((indent + TAB, False))
+        yield number, line, False, _editorial(containers), _code_spans(line)
+
+
+def _editorial(containers: list[tuple[int, bool]]) -> bool:
+    return any(admonition for _, admonition in containers)
+
+
+def _code_spans(line: str) -> list[tuple[int, int]]:
+    """Inline code: a run of backticks up to the next run of the same length (linear)."""
+    if "`" not in line:
+        return []
+    runs = [(m.start(), m.end()) for m in re.finditer(r"`+", line)]
+    spans = []
+    waiting: dict[int, int] = {}  # run length -> start of the opening run
+    for start, end in runs:
+        length = end - start
+        if length in waiting:
+            opened = waiting.pop(length)
+            spans.append((opened, end))
+            # runs opened inside this span are text, not openers
+            waiting = {k: v for k, v in waiting.items() if v < opened}
+        else:
+            waiting[length] = start
+    return spans

@@ -93,7 +93,7 @@ def bibtex(c: dict) -> str:
 
 def box(c: dict) -> str:
     return (
-        f'\n<details class="cite editorial" id="{ANCHOR}">\n'
+        f'\n<details class="cite editorial" id="{ANCHOR}" data-search-exclude>\n'
         f"<summary>Cite this section</summary>\n"
         f"<p>{plain(c)}</p>\n"
         f"<p>BibTeX:</p>\n"

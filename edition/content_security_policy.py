@@ -23,6 +23,8 @@ import hashlib
 import logging
 import re
 
+from mkdocs.plugins import event_priority
+
 from edition.pages import offline_build
 
 log = logging.getLogger("mkdocs.hooks.content_security_policy")
@@ -56,6 +58,7 @@ def on_config(config):
     return config
 
 
+@event_priority(-90)  # after every hook that changes the page, before the PDF reads it (-100)
 def on_post_page(output, page, config):
     return _fill(output, page.file.src_uri, inline_allowed(config))
 

@@ -22,6 +22,8 @@ import logging
 import re
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
+
 from edition.pages import offline_build
 
 log = logging.getLogger("mkdocs.hooks.lazy_search")
@@ -45,6 +47,7 @@ def on_post_page(output, page, config):
     return new
 
 
+@event_priority(-10)  # after Material's search plugin (0) has written the index
 def on_post_build(config):
     if offline_build(config):
         return

@@ -26,6 +26,8 @@ import re
 import sys
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
+
 from edition import pdf_event_hook, pdf_theme
 
 log = logging.getLogger("mkdocs.hooks.pdf_export")
@@ -85,6 +87,7 @@ def on_nav(nav, config, files):
     return nav
 
 
+@event_priority(-100)  # last: the print version is made from the finished page
 def on_post_page(output, page, config):
     if _plugin is not None:
         # The website's page stays as it is; the plugin gets the print version.

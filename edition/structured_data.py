@@ -13,35 +13,22 @@ from __future__ import annotations
 import logging
 from urllib.parse import urljoin
 
-from mkdocs.plugins import event_priority
 
-from edition.citation_scan import bib_text, scan
+from edition.citation_scan import bib_text
 from edition.pages import ESSAY_DIR, citation_file
 
 log = logging.getLogger("mkdocs.hooks.structured_data")
 
 _cff: dict = {}
-_cited: dict[str, list[str]] = {}
 
 
 def on_config(config):
     _cff.clear()
-    _cited.clear()
     try:
         _cff.update(citation_file(config))
     except (OSError, ValueError) as error:
         log.error(f"CITATION.cff: cannot be read ({error}); pages get no JSON-LD")
     return config
-
-
-@event_priority(106)  # after the whole essay is composed (110), before citations are rendered (105)
-def on_page_markdown(markdown, page, config, files):
-    keys: list[str] = []
-    for cite in scan(markdown):
-        if cite.key not in keys:
-            keys.append(cite.key)
-    _cited[page.file.src_uri] = keys
-    return markdown
 
 
 def on_page_context(context, page, config, nav):
@@ -52,7 +39,7 @@ def on_page_context(context, page, config, nav):
     essay = essay_article(_cff, config)
     language = config.theme.get("language", "en")
     sources = urljoin(config.site_url or "", "bibliography/")
-    keys = list(entries) if page.meta.get("compose") == "bibliography" else _cited.get(page.file.src_uri, [])
+    keys = list(entries) if page.meta.get("compose") == "bibliography" else config.plugins["edition-citations"].cited_keys(page)
     citations = [source(key, entries[key], sources) for key in keys if key in entries]
     title = page.meta.get("title") or page.title
     if page.meta.get("compose") == "essay":

@@ -21,14 +21,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from reading import without_abbreviations
-from conftest import MKDOCS, ROOT, run_build
+from conftest import MKDOCS, ROOT, copy_project, run_build
 
-sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
+from edition.bibliography_check import check_text
+from edition.content_guard import check_css, check_html
 
-from bibliography_check import check_text  # noqa: E402
-from content_guard import check_css, check_html  # noqa: E402
-
-PROJECT_FILES = ["docs", "overrides", "source", "mkdocs.yml", "references.bib", "CONTRIBUTING.md", "CITATION.cff"]
 ABOUT = "docs/about.md"
 ABOUT_LINES = len((ROOT / ABOUT).read_text(encoding="utf-8").splitlines())
 PAYLOAD_LINE = ABOUT_LINES + 2  # appended after a blank line
@@ -37,14 +34,7 @@ PAYLOAD_LINE = ABOUT_LINES + 2  # appended after a blank line
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory) -> Path:
     """One copy of the project per module; each test copies it again before changing it."""
-    base = tmp_path_factory.mktemp("pristine")
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, base / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, base / name)
-    return base
+    return copy_project(tmp_path_factory.mktemp("pristine"))
 
 
 @pytest.fixture

@@ -1,0 +1,163 @@
+"""The upstream shapes the edition relies on, each named, checked fast without a build.
+
+Where the edition touches something its dependencies do not document as an
+interface, the test below names it and fails first when an upgrade changes it
+(a Dependabot pull request runs these before anything else can go wrong):
+
+- Python-Markdown's footnote markup and treeprocessor order (edition/notes.py numbers the notes);
+- mkdocs-bibtex's citation grammar, `footnote_format` option and pybtex style slot (edition/citations.py);
+- Material's search-worker address in `__config` and its worker messages (edition/lazy_search.py,
+  overrides/assets/javascripts/lazy-search-worker.js);
+- Material's offline plugin putting the iframe-worker polyfill in `extra.polyfills` (overrides/main.html);
+- Material's search dialog markup (edition/accessibility_fixes.py);
+- mkdocs-to-pdf's event hook module name and handler options (edition/pdf_export.py).
+"""
+
+from __future__ import annotations
+
+import re
+from importlib.resources import files
+from types import SimpleNamespace
+
+import markdown
+from bs4 import BeautifulSoup
+from conftest import ROOT
+
+from edition import accessibility_fixes, lazy_search, pdf_export
+from edition.notes import PRIORITY, NotesExtension
+
+MATERIAL = files("material") / "templates"
+
+
+class FakePipeline:
+    """What edition/notes.py asks of the pipeline: note numbers by footnote id."""
+
+    def __init__(self, numbers):
+        self.numbers = numbers
+        self.numbered = 0
+
+    def note_id(self, footnote_id):
+        return self.numbers.get(footnote_id.removeprefix("ref-"))
+
+
+# Python-Markdown's footnotes
+
+
+def test_our_treeprocessor_runs_after_every_footnote_treeprocessor():
+    md = markdown.Markdown(extensions=["footnotes", NotesExtension(FakePipeline({}))])
+    priorities = {item.name: item.priority for item in md.treeprocessors._priority}
+    for name in ("footnote", "footnote-duplicate"):
+        assert priorities[name] > PRIORITY, name
+    footnotes = [name for name in priorities if name.startswith("footnote")]
+    assert all(priorities[name] > PRIORITY for name in footnotes), footnotes
+    assert priorities["edition-notes"] == PRIORITY
+
+
+def test_footnote_markup_is_numbered_as_the_essay_numbers_it():
+    pipeline = FakePipeline({"B2010b": 7, "A2010a": 3})
+    text = "One[^ref-A2010a] two[^ref-B2010b] again[^ref-A2010a].\n\n[^ref-A2010a]: A.\n[^ref-B2010b]: B.\n"
+    html = markdown.markdown(text, extensions=["footnotes", NotesExtension(pipeline)])
+    soup = BeautifulSoup(html, "html.parser")
+    markers = [(sup["id"], sup.a["href"], sup.a.get_text()) for sup in soup.select("sup")]
+    assert markers == [
+        ("fnref:ref-A2010a", "#fn:ref-A2010a", "3"),
+        ("fnref:ref-B2010b", "#fn:ref-B2010b", "7"),
+        ("fnref2:ref-A2010a", "#fn:ref-A2010a", "3"),
+    ]
+    notes = soup.select("div.footnote > ol > li")
+    assert [(li["id"], li["value"]) for li in notes] == [("fn:ref-A2010a", "3"), ("fn:ref-B2010b", "7")]
+    assert soup.select_one("div.footnote").has_attr("data-search-exclude")
+    titles = [a["title"] for a in notes[0].select("a.footnote-backref")]
+    assert titles == ["Jump back to note 3 in the text"] * 2
+    assert pipeline.numbered == 3
+
+
+# mkdocs-bibtex
+
+
+def test_mkdocs_bibtex_reads_citation_blocks_as_the_scanner_expects():
+    from mkdocs_bibtex.citation import CITATION_BLOCK_REGEX, Citation, CitationBlock
+
+    assert CITATION_BLOCK_REGEX.pattern == r"\[(.*?)\]"
+    [citation] = Citation.from_markdown("@UNODC2009global, p. 22")
+    assert (citation.key, citation.suffix, citation.prefix) == ("UNODC2009global", "p. 22", "")
+    # the words it would drop, which edition/citation_scan.py refuses
+    [citation] = Citation.from_markdown("@UNODC2009global and more")
+    assert citation.key == "UNODC2009global" and citation.suffix == ""
+    assert [b.raw for b in CitationBlock.from_markdown("a [@x] b [c](d)")] == ["@x"]
+
+
+def test_mkdocs_bibtex_has_the_options_and_style_slot_the_pipeline_reads():
+    from mkdocs_bibtex.config import BibTexConfig
+    from mkdocs_bibtex.registry import SimpleRegistry
+
+    assert "footnote_format" in dict(BibTexConfig._schema)
+    assert "style" in SimpleRegistry.__init__.__code__.co_names or hasattr(SimpleRegistry, "style")
+
+
+# Material for MkDocs
+
+
+def test_material_names_its_search_worker_in_the_page_config_as_lazy_search_expects():
+    base = (MATERIAL / "base.html").read_text(encoding="utf-8")
+    written = re.search(r'"search": "(assets/javascripts/workers/search\.[0-9a-f]+\.min\.js)"', base)
+    assert written, "Material's base.html no longer names the search worker in __config"
+    page = f'"search": "../{written.group(1)}"'
+    assert lazy_search.WORKER.search(page)
+    assert (MATERIAL / written.group(1)).is_file()
+
+
+def test_material_search_worker_speaks_the_messages_the_stand_in_speaks():
+    """SETUP (0) answered by READY (1); QUERY (2) answered by RESULT (3)."""
+    worker = next((MATERIAL / "assets/javascripts/workers").glob("search.*.min.js")).read_text(encoding="utf-8")
+    assert re.search(r"case 0:return yield [^;]*;?[^}]*?\{type:1\}", worker)
+    assert re.search(r"case 2:[^}]*?\{type:3,", worker)
+    text = (ROOT / "overrides" / "assets" / "javascripts" / "lazy-search-worker.js").read_text(encoding="utf-8")
+    assert "const SETUP = 0;" in text and "const READY = 1;" in text and "const RESULT = 3;" in text
+
+
+def test_material_offline_plugin_asks_for_the_iframe_worker_polyfill():
+    from material.plugins.offline.plugin import OfflinePlugin
+
+    plugin = OfflinePlugin()
+    plugin.config = SimpleNamespace(enabled=True)
+    try:
+        plugin.on_config(_Config(extra={}, use_directory_urls=True))
+    except Exception as error:  # pragma: no cover - the shape changed
+        raise AssertionError(f"Material's offline plugin on_config changed: {error}") from error
+    assert any("iframe-worker" in url for url in _Config.last["extra"]["polyfills"])
+
+
+class _Config(dict):
+    last: dict = {}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        _Config.last = self
+
+    def __getattr__(self, name):
+        return self[name]
+
+    def __setattr__(self, name, value):
+        self[name] = value
+
+
+def test_material_search_dialog_markup_is_what_accessibility_fixes_names():
+    partial = (MATERIAL / "partials" / "search.html").read_text(encoding="utf-8")
+    assert accessibility_fixes.SEARCH_DIALOG in partial
+
+
+# mkdocs-to-pdf
+
+
+def test_mkdocs_to_pdf_imports_its_event_hook_module_by_the_name_we_register():
+    from mkdocs_to_pdf.drivers.event_hook import EventHookHandler
+
+    assert EventHookHandler._module_name == pdf_export.EVENT_HOOK_MODULE
+
+
+def test_mkdocs_to_pdf_takes_the_template_folder_and_theme_handler_options():
+    from mkdocs_to_pdf.options import Options
+
+    names = {name for name, _ in Options.config_scheme}
+    assert {"custom_template_path", "theme_handler_path", "output_path", "exclude_pages"} <= names
