@@ -7,6 +7,9 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 SITE    ?= site
 BUILD   ?= build
+# The builder: MkDocs 1.6, or ProperDocs (`make test-properdocs`), its maintained continuation.
+MKDOCS  ?= mkdocs
+export MKDOCS
 # The offline copy: built apart, zipped into the site (the link is extra.offline_copy in mkdocs.yml).
 OFFLINE_COPY := $(BUILD)/protecting-children-from-trafficking
 OFFLINE_ZIP  := downloads/protecting-children-from-trafficking-offline.zip
@@ -16,29 +19,45 @@ export NO_MKDOCS_2_WARNING := 1
 NODE_BIN := .cache/node/node_modules/.bin
 MARKDOWNLINT_CLI2 := 0.24.1
 
-.PHONY: help serve test site bench clean browser lint linkcheck screenshots
+.PHONY: help serve test test-properdocs site bench clean browser lint linkcheck screenshots lock
 
 help:
 	@echo "make serve   preview the site with live reload on http://127.0.0.1:8000"
 	@echo "make test    run every check that CI runs"
+	@echo "make test-properdocs  the same checks, with ProperDocs building the site instead of MkDocs"
 	@echo "make site    the production build: site, PDF and offline zip in $(SITE)/"
 	@echo "make lint    check references.bib, spelling and Markdown style (as pre-commit does)"
 	@echo "make linkcheck  ask every source's address whether it still answers (needs the internet)"
 	@echo "make screenshots  phone and desktop screenshots, light and dark, in screenshots/"
 	@echo "make bench   time the builds; weigh first visits; Lighthouse scores (numbers, not tests)"
+	@echo "make lock    resolve pyproject.toml's dependencies again into requirements.txt (with hashes)"
 	@echo "make clean   remove build output and the virtual environment"
 
-$(STAMP): pyproject.toml
+# Everything from the lock file, every file checked against its hash; then the
+# edition's own package (edition/), whose dependencies are all in the lock.
+$(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
+# After a change of pyproject.toml's dependencies: resolve them again, for every
+# platform and Python 3.11+, with hashes. Dependabot proposes upgrades the same way.
+UV := 0.13.9
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==$(UV)
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes --quiet -o requirements.txt
+
 serve: $(STAMP)
-	SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
+	SITE_URL=http://127.0.0.1:8000/ $(BIN)/$(MKDOCS) serve --livereload --dev-addr 127.0.0.1:8000
 
 test: $(STAMP) lint browser
 	$(BIN)/python -m pytest
+
+# The way off MkDocs 1.6: the same site and the same suite, built by ProperDocs.
+test-properdocs:
+	$(MAKE) --no-print-directory test MKDOCS=properdocs
 
 # A Chromium for the browser tests: Debian's where it is (CI installs it as root),
 # else the one Playwright downloads into its cache.
@@ -53,8 +72,8 @@ browser: $(STAMP)
 # every step succeeds: a failed build never leaves a half-written site to deploy.
 site: $(STAMP)
 	@rm -rf $(SITE).new $(OFFLINE_COPY)
-	ENABLE_PDF_EXPORT=1 $(BIN)/mkdocs build --strict --site-dir $(SITE).new || { rm -rf $(SITE).new; exit 1; }
-	OFFLINE=true $(BIN)/mkdocs build --strict --site-dir $(OFFLINE_COPY) || { rm -rf $(SITE).new $(OFFLINE_COPY); exit 1; }
+	ENABLE_PDF_EXPORT=1 $(BIN)/$(MKDOCS) build --strict --config-file mkdocs.yml --site-dir $(SITE).new || { rm -rf $(SITE).new; exit 1; }
+	OFFLINE=true $(BIN)/$(MKDOCS) build --strict --config-file mkdocs.yml --site-dir $(OFFLINE_COPY) || { rm -rf $(SITE).new $(OFFLINE_COPY); exit 1; }
 	mkdir -p $(OFFLINE_COPY)/downloads
 	cp $(SITE).new/downloads/*.pdf $(OFFLINE_COPY)/downloads/
 	$(BIN)/python -m zipfile -c $(SITE).new/$(OFFLINE_ZIP) $(OFFLINE_COPY)
@@ -88,5 +107,5 @@ clean:
 # Screenshots for reviewers (the pull-request workflow uploads them).
 screenshots: $(STAMP) browser
 	@rm -rf .cache/screenshots-site
-	$(BIN)/mkdocs build --strict --site-dir .cache/screenshots-site
+	$(BIN)/$(MKDOCS) build --strict --config-file mkdocs.yml --site-dir .cache/screenshots-site
 	$(BIN)/python -m scripts.screenshots .cache/screenshots-site screenshots

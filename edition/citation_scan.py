@@ -75,7 +75,9 @@ def blocks(markdown: str) -> Iterator[Block]:
     for number, line, in_code, editorial, spans in _lines(markdown):
         if "@" not in line:
             continue
-        for match in CITATION_BLOCK_REGEX.finditer(line):
+        # Only up to the line's last "]": every "[" then has a "]" after it, so the
+        # lazy block pattern never rescans the rest of the line (linear, not quadratic).
+        for match in CITATION_BLOCK_REGEX.finditer(line, 0, line.rfind("]") + 1):
             if "@" not in match.group(1) or not Citation.from_markdown(match.group(1)):
                 continue
             start, end = match.span()
@@ -118,11 +120,11 @@ def judge(block: Block, keys: set[str]) -> list[str]:
                     f"(to write an @ that is not a citation, use &#64;)"
                 )
         return problems
-    named = [c.key for c in block.citations if c.key in keys]
     return [
-        f"[{block.raw}]: the words before @{key} would be dropped; "
-        f"write them outside the brackets, as in 'see [@{key}]'"
-        for key in named
+        f"[{block.raw}]: the words {c.prefix.strip()!r} before @{c.key} would be dropped; "
+        f"write them outside the brackets, as in 'see [@{c.key}]'"
+        for c in block.citations
+        if c.key in keys
     ]
 
 

@@ -223,6 +223,14 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
         for block in blocks(markdown):
             if not is_citation(block, self.keys):
                 changes.setdefault(block.line, []).append(block)
+        # A "[" with no "]" after it on its line would make mkdocs-bibtex's block
+        # pattern rescan the rest of the line from every such "[": quadratic.
+        # Such tails hold no citation; they are hidden too.
+        for number, line in enumerate(lines, start=1):
+            tail = line.rfind("]") + 1
+            if "[" in line[tail:]:
+                lines[number - 1] = line[:tail] + KEEP.format(len(kept))
+                kept.append(line[tail:])
         for number, found in changes.items():
             line = lines[number - 1]
             for block in sorted(found, key=lambda b: -b.span[0]):

@@ -19,7 +19,8 @@ from edition import mkdocs_yml  # noqa: E402
 from essay_source import Essay, parse  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-MKDOCS = Path(sys.executable).with_name("mkdocs")
+# The builder, as the Makefile names it: mkdocs, or properdocs (`make test-properdocs`).
+MKDOCS = Path(sys.executable).with_name(os.environ.get("MKDOCS", "mkdocs"))
 # What a build reads: a copy of these is a project that builds like the real one.
 PROJECT_FILES = [
     "docs", "overrides", "edition", "print", "data", "includes", "source",
@@ -63,7 +64,7 @@ def run_build(project: Path, site: Path, strict: bool = True, **env: str) -> Bui
     `strict=False` builds with `--no-strict`, as a careless contributor might.
     """
     result = subprocess.run(
-        [str(MKDOCS), "build", "--strict" if strict else "--no-strict", "--site-dir", str(site)],
+        [str(MKDOCS), "build", "--strict" if strict else "--no-strict", "--config-file", "mkdocs.yml", "--site-dir", str(site)],
         cwd=project,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
         capture_output=True,

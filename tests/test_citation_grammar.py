@@ -1,0 +1,141 @@
+"""One citation grammar: mkdocs-bibtex's, and no word inside citation brackets ever vanishes.
+
+In-process and fast: the scanner (edition/citation_scan.py) and the
+pipeline's steps (edition/citations.py) on generated Markdown, with
+hypothesis; the built site is judged in test_citations.py.
+"""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mkdocs_bibtex.citation import CitationBlock
+
+from edition.citation_scan import blocks, judge, scan
+from edition.citations import KEEP, CitationPipeline
+
+KEYS = {"UNODC2009global", "ECPAT2009protection", "UNOG2010committee"}
+key = st.sampled_from(sorted(KEYS) + ["Nobody2020nothing"])
+words = st.text(alphabet="abc XYZ:,.;-–0123456789pP", min_size=0, max_size=20)
+locator = st.sampled_from(["p. 22", "pp. 22–24", "p. 3f", "ch. 2", "para. 4"])
+
+
+def pipeline() -> CitationPipeline:
+    plugin = CitationPipeline()
+    plugin.keys = set(KEYS)
+    return plugin
+
+
+def page(src_uri="essay/01-x.md"):
+    return SimpleNamespace(file=SimpleNamespace(src_uri=src_uri), meta={})
+
+
+# The same blocks as mkdocs-bibtex
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(words, key.map(lambda k: f"[@{k}]"), st.builds(lambda k, w: f"[{w}@{k}{w}]", key, words)), max_size=8))
+def test_the_scanner_finds_every_block_mkdocs_bibtex_finds(parts):
+    markdown = " ".join(parts)
+    theirs = [block.raw for block in CitationBlock.from_markdown(markdown)]
+    ours = [block.raw for block in blocks(markdown)]
+    assert ours == theirs
+
+
+# No words vanish
+
+
+@settings(max_examples=150, deadline=None)
+@given(key, st.one_of(st.just(""), locator.map(lambda l: ", " + l)), words)
+def test_a_bracket_is_either_refused_or_printed_whole(k, loc, extra):
+    raw = f"@{k}{loc}{extra}"
+    [block] = list(blocks(f"Text [{raw}]."))
+    problems = judge(block, KEYS)
+    if not problems:
+        # Accepted: the bracket holds a known key and at most a locator, nothing else.
+        assert k in KEYS
+        assert re.fullmatch(rf"\s*@{k}(\s*,\s*[^;]+)?\s*", raw)
+        [cite] = scan(f"Text [{raw}].")
+        rebuilt = f"@{cite.key}" + (f", {cite.locator}" if cite.locator else "")
+        assert re.sub(r"\s+", "", rebuilt) == re.sub(r"\s+", "", raw)
+
+
+def test_words_after_the_key_stop_the_build_with_a_message():
+    for raw in ("@UNODC2009global and other words", "@UNODC2009global; see also UNICEF", "@UNODC2009global: more"):
+        [block] = list(blocks(f"[{raw}]"))
+        [problem] = [p for p in judge(block, KEYS)]
+        assert "not a citation the edition can print whole" in problem
+
+
+def test_words_before_a_known_key_are_refused_but_other_brackets_stay_text():
+    [block] = list(blocks("[see @UNODC2009global]"))
+    assert "would be dropped" in judge(block, KEYS)[0]
+    for text in ("[mail info@example.org]", "[follow @ECPAT on the web]"):
+        [block] = list(blocks(text)) or [None]
+        assert block is None or judge(block, KEYS) == []
+
+
+# Code stays literal, in every form of code
+
+
+CODE_SAMPLES = [
+    "```\n[@UNODC2009global]\n```",
+    "````markdown\n```\n[@UNODC2009global, p. 22]\n```\n````",
+    "~~~~\n[@UNODC2009global]\n~~~~",
+    "Text.\n\n    [@UNODC2009global] in indented code",
+    "- item\n\n        [@UNODC2009global] code in a list",
+    '!!! note "Editors\' note"\n    Words.\n\n        [@UNODC2009global] code in an admonition',
+    "Inline `[@UNODC2009global]` and ``a ` [@UNODC2009global] `` here.",
+]
+
+
+def test_code_is_hidden_from_mkdocs_bibtex_and_restored_as_written():
+    plugin = pipeline()
+    for sample in CODE_SAMPLES:
+        assert all(block.in_code for block in blocks(sample)), sample
+        hidden, kept = plugin.hide(sample)
+        assert "[@" not in hidden, sample
+        restored = hidden
+        for index, text in enumerate(kept):
+            restored = restored.replace(KEEP.format(index), text, 1)
+        assert restored == sample
+
+
+def test_text_around_code_is_still_cited():
+    sample = "Cited [@UNODC2009global].\n\n```\n[@ECPAT2009protection]\n```\n\nAgain [@UNOG2010committee]."
+    assert [c.key for c in scan(sample)] == ["UNODC2009global", "UNOG2010committee"]
+
+
+def test_admonitions_are_the_editors_and_become_author_year_links():
+    plugin = pipeline()
+    plugin.entries = {
+        "UNODC2009global": SimpleNamespace(fields={"shortauthor": "UNODC", "year": "2009"}, persons={}),
+    }
+    text = 'Hers [@UNODC2009global].\n\n!!! note "Editors\' note"\n    Ours [@UNODC2009global, p. 22].\n'
+    out = plugin.editors_citations(text, page())
+    assert "Hers [@UNODC2009global]." in out
+    assert "Ours ([UNODC 2009, p. 22](../bibliography.md#UNODC2009global){ #cite-UNODC2009global-2 .editorial-cite })." in out
+
+
+def test_locators_go_into_the_note_before_its_addresses():
+    plugin = pipeline()
+    plugin.footnote_format = "ref-{key}"
+    markdown, found = plugin.take_locators("See[@UNODC2009global, p. 22].", page())
+    assert markdown == "See[@UNODC2009global]." and found == {"UNODC2009global": "p. 22"}
+    note = "[^ref-UNODC2009global]: UNODC. Global Report, 2009. Online: [x](x)."
+    assert plugin.put_locator(note, "UNODC2009global", "p. 22", page()) == (
+        "[^ref-UNODC2009global]: UNODC. Global Report, 2009, p. 22. Online: [x](x)."
+    )
+
+
+def test_brackets_that_never_close_are_hidden_so_no_scan_rescans_a_line():
+    """A "[" with no "]" after it would make mkdocs-bibtex's pattern rescan the line: quadratic."""
+    plugin = pipeline()
+    line = "[@UNODC2009global] then " + "[@x " * 20000
+    hidden, kept = plugin.hide(line)
+    assert hidden == "[@UNODC2009global]" + KEEP.format(0)
+    assert kept == [" then " + "[@x " * 20000]
+    assert [b.raw for b in blocks(line)] == ["@UNODC2009global"]
