@@ -5,14 +5,18 @@ possible, and most readers never search. Material starts its search worker
 (lunr, 12 KiB compressed) and fetches the whole index as each page loads. This
 hook makes both wait for the first query:
 
-- the page's `__config` names the stand-in `assets/javascripts/lazy-search-worker.js`
-  instead of Material's worker, passing the worker's address and the index's;
+- the page's `__config` names the stand-in `assets/javascripts/workers/lazy-search.js`
+  instead of Material's worker (in the worker's own folder, so that the paths the
+  worker derives from its location, such as `../lunr` for language stemmers, hold), passing the worker's address and the index's;
 - `search/search_index.json`, which Material's page script fetches, keeps the
   index's settings but no documents; the documents move to `search/documents.json`,
   which the stand-in fetches, with the real worker, on the first query.
 
 Builds for file:// (the offline copy) keep Material's way: there search runs
 through a different loader, and there is no network to spare.
+
+Tests: tests/test_search.py (the built pages and the stand-in in a browser),
+tests/test_upstream.py (Material's worker address and messages).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from edition.pages import offline_build
 
 log = logging.getLogger("mkdocs.hooks.lazy_search")
 
-STAND_IN = "assets/javascripts/lazy-search-worker.js"
+STAND_IN = "assets/javascripts/workers/lazy-search.js"
 INDEX = "search/search_index.json"
 DOCUMENTS = "search/documents.json"
 WORKER = re.compile(r'"search": "(?P<prefix>[^"]*?)assets/javascripts/(?P<worker>workers/search\.[0-9a-f]+\.min\.js)"')
@@ -38,7 +42,7 @@ def on_post_page(output, page, config):
     if offline_build(config) or '"search":' not in output:
         return output
     new, count = WORKER.subn(
-        lambda m: f'"search": "{m.group("prefix")}{STAND_IN}?worker={m.group("worker")}&documents=../../{DOCUMENTS}"',
+        lambda m: f'"search": "{m.group("prefix")}{STAND_IN}?worker={m.group("worker").removeprefix("workers/")}&documents=../../../{DOCUMENTS}"',
         output,
         count=1,
     )

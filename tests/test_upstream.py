@@ -7,7 +7,7 @@ interface, the test below names it and fails first when an upgrade changes it
 - Python-Markdown's footnote markup and treeprocessor order (edition/notes.py numbers the notes);
 - mkdocs-bibtex's citation grammar, `footnote_format` option and pybtex style slot (edition/citations.py);
 - Material's search-worker address in `__config` and its worker messages (edition/lazy_search.py,
-  overrides/assets/javascripts/lazy-search-worker.js);
+  overrides/assets/javascripts/workers/lazy-search.js);
 - Material's offline plugin putting the iframe-worker polyfill in `extra.polyfills` (overrides/main.html);
 - Material's search dialog markup (edition/accessibility_fixes.py);
 - mkdocs-to-pdf's event hook module name and handler options (edition/pdf_export.py).
@@ -112,8 +112,17 @@ def test_material_search_worker_speaks_the_messages_the_stand_in_speaks():
     worker = next((MATERIAL / "assets/javascripts/workers").glob("search.*.min.js")).read_text(encoding="utf-8")
     assert re.search(r"case 0:return yield [^;]*;?[^}]*?\{type:1\}", worker)
     assert re.search(r"case 2:[^}]*?\{type:3,", worker)
-    text = (ROOT / "overrides" / "assets" / "javascripts" / "lazy-search-worker.js").read_text(encoding="utf-8")
+    text = (ROOT / "overrides" / "assets" / "javascripts" / "workers" / "lazy-search.js").read_text(encoding="utf-8")
     assert "const SETUP = 0;" in text and "const READY = 1;" in text and "const RESULT = 3;" in text
+
+
+def test_material_search_worker_finds_language_stemmers_beside_its_own_folder():
+    """The worker loads `../lunr/min/lunr.LANG.min.js` relative to the worker script running:
+    the stand-in must sit in the worker's folder for that path to hold."""
+    worker = next((MATERIAL / "assets/javascripts/workers").glob("search.*.min.js")).read_text(encoding="utf-8")
+    assert 'let e="../lunr"' in worker
+    assert lazy_search.STAND_IN.rsplit("/", 1)[0] == "assets/javascripts/workers"
+    assert (MATERIAL / "assets/javascripts/lunr/min").is_dir()
 
 
 def test_material_offline_plugin_asks_for_the_iframe_worker_polyfill():

@@ -9,6 +9,12 @@
 // settings. On the first real query it fetches the documents and loads the
 // real worker, hands it the whole index, waits for its READY (Material already
 // had one) and then hands over the queries.
+//
+// It lives in Material's workers/ folder: the real worker, imported here, finds
+// its language stemmers at ../lunr relative to the script running, which is
+// this one. If the documents or the worker cannot be loaded, each waiting query
+// gets an empty result (Material then says nothing was found) and the next
+// query tries again.
 "use strict";
 
 const SETUP = 0;
@@ -41,8 +47,15 @@ addEventListener("message", (event) => {
 
 async function start() {
   starting = true;
-  const response = await fetch(new URL(here.searchParams.get("documents"), here));
-  const index = await response.json();
+  let index;
+  try {
+    const response = await fetch(new URL(here.searchParams.get("documents"), here));
+    if (!response.ok) throw new Error(`search documents: HTTP ${response.status}`);
+    index = await response.json();
+  } catch (error) {
+    fail(error);
+    return;
+  }
   const send = self.postMessage.bind(self);
   self.postMessage = (message) => {
     if (message && message.type === READY) {
@@ -53,8 +66,20 @@ async function start() {
     }
     send(message);
   };
-  importScripts(new URL(here.searchParams.get("worker"), here).href);
+  try {
+    importScripts(new URL(here.searchParams.get("worker"), here).href);
+  } catch (error) {
+    self.postMessage = send;
+    fail(error);
+    return;
+  }
   deliver({ ...setup, data: { ...setup.data, config: index.config, docs: index.docs } });
+}
+
+function fail(error) {
+  console.warn("Search could not be loaded:", error);
+  starting = false;
+  for (const _ of queries.splice(0)) postMessage({ type: RESULT, data: { items: [] } });
 }
 
 function deliver(data) {
