@@ -128,6 +128,15 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
                     problems.append(f"{name}:{number}: {problem}")
                 elif path is not None:
                     problems += self._check(_read(self.root / path), path)
+        # Files pymdownx.snippets appends to every page come in after mkdocs-bibtex has run.
+        snippets = config.mdx_configs.get("pymdownx.snippets", {}) if hasattr(config, "mdx_configs") else {}
+        for path in snippets.get("auto_append", []):
+            for block in blocks(_read(self.root / path)):
+                if not block.in_code:
+                    problems.append(
+                        f"{path}:{block.line}: [{block.raw}]: a file appended to every page holds "
+                        f"abbreviations only; cite in the page itself"
+                    )
         if problems:
             raise PluginError("\n".join(problems))
         return files

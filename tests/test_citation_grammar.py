@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs_bibtex.citation import CitationBlock
@@ -139,3 +140,69 @@ def test_brackets_that_never_close_are_hidden_so_no_scan_rescans_a_line():
     assert hidden == "[@UNODC2009global]" + KEEP.format(0)
     assert kept == [" then " + "[@x " * 20000]
     assert [b.raw for b in blocks(line)] == ["@UNODC2009global"]
+
+
+# Includes: only from includes/ (and CONTRIBUTING.md), and their citations read like any other
+
+
+def files_of(pages: dict[str, str]):
+    docs = [SimpleNamespace(src_uri=uri, content_string=text) for uri, text in pages.items()]
+    return SimpleNamespace(documentation_pages=lambda: docs)
+
+
+def included_pipeline(tmp_path) -> CitationPipeline:
+    plugin = pipeline()
+    plugin.root = tmp_path
+    (tmp_path / "includes").mkdir()
+    (tmp_path / "includes" / "box.md").write_text("Boxed words [@UNODC2009global].\n", encoding="utf-8")
+    (tmp_path / "includes" / "bad.md").write_text("One.\nTwo [@Nobody2020nothing].\n", encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("[remote]\n  token = secret\n", encoding="utf-8")
+    return plugin
+
+
+def check_pages(plugin, pages: dict[str, str]) -> str:
+    from mkdocs.exceptions import PluginError
+
+    try:
+        plugin.on_files(files_of(pages), SimpleNamespace(docs_dir="docs"))
+    except PluginError as error:
+        return str(error)
+    return ""
+
+
+def test_an_include_is_composed_into_the_page_so_its_citations_are_rendered(tmp_path):
+    plugin = included_pipeline(tmp_path)
+    page_text = 'Text.\n\n--8<-- "includes/box.md"\n'
+    assert check_pages(plugin, {"about.md": page_text}) == ""
+    composed = plugin.include(page_text)
+    assert "Boxed words [@UNODC2009global]." in composed and "--8<--" not in composed
+    assert [c.key for c in scan(composed)] == ["UNODC2009global"]
+
+
+def test_a_bad_citation_in_an_include_names_the_include_and_its_line(tmp_path):
+    plugin = included_pipeline(tmp_path)
+    message = check_pages(plugin, {"about.md": 'Text.\n--8<-- "includes/bad.md"\n'})
+    assert message.startswith("includes/bad.md:2: [@Nobody2020nothing] cites @Nobody2020nothing")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['--8<-- ".git/config"', '--8<-- "includes/../.git/config"', '--8<-- ".github/workflows/deploy.yml"',
+     '--8<-- "/etc/passwd"', '--8<-- "includes/missing.md"', "--8<--", '--8<-- "includes/box.md" extra'],
+)  # fmt: skip
+def test_an_include_from_outside_the_allowlist_stops_the_build_naming_page_and_line(tmp_path, line):
+    plugin = included_pipeline(tmp_path)
+    message = check_pages(plugin, {"about.md": f"Text.\n\n{line}\n"})
+    assert message.startswith("docs/about.md:3: "), message
+    assert "secret" not in message
+
+
+def test_a_citation_in_a_file_appended_to_every_page_stops_the_build(tmp_path):
+    plugin = included_pipeline(tmp_path)
+    (tmp_path / "includes" / "abbreviations.md").write_text("*[OPSC]: Optional Protocol [@UNODC2009global]\n")
+    config = SimpleNamespace(docs_dir="docs", mdx_configs={"pymdownx.snippets": {"auto_append": ["includes/abbreviations.md"]}})
+    from mkdocs.exceptions import PluginError
+
+    with pytest.raises(PluginError, match=r"includes/abbreviations.md:1: \[@UNODC2009global\]: a file appended"):
+        plugin.on_files(files_of({"about.md": "Text.\n"}), config)
