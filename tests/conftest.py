@@ -83,6 +83,27 @@ def build(tmp_path_factory) -> Build:
 
 
 @pytest.fixture(scope="session")
+def served(build, tmp_path_factory):
+    """The session's build served over HTTP at the path its site_url names, as GitHub Pages
+    serves a project site (`/essay/`), with the site's 404 page for any missing address."""
+    from urllib.parse import urlparse
+
+    from edition.browser import serve
+
+    site_url = os.environ.get("SITE_URL") or mkdocs_yml.load(ROOT / "mkdocs.yml")["site_url"]
+    prefix = urlparse(site_url).path.strip("/")
+    root = tmp_path_factory.mktemp("served")
+    if prefix:
+        (root / prefix).parent.mkdir(parents=True, exist_ok=True)
+        (root / prefix).symlink_to(build.site, target_is_directory=True)
+        (root / "404.html").symlink_to(build.site / "404.html")
+    else:
+        root = build.site
+    with serve(root) as url:
+        yield build.site, url + (f"{prefix}/" if prefix else "")
+
+
+@pytest.fixture(scope="session")
 def essay() -> Essay:
     return parse()
 

@@ -28,16 +28,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The site built for its address on this machine, and served there."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/"
-    out = tmp_path_factory.mktemp("browser-site")
-    result = run_build(ROOT, out, SITE_URL=base)
-    assert result.returncode == 0, result.log
-    with serve(out, port=port) as url:
-        assert url == base
-        yield out, base
+def site(served):
+    """The session's site, served at its own path on this machine."""
+    return served
 
 
 @pytest.fixture(scope="module")
