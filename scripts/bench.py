@@ -90,6 +90,18 @@ def main() -> None:
             print(f"  {pdf_file.name}: {pdf_file.stat().st_size / 1024:.0f} KiB")
         print(f"load average now: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
         reader(folder / "plain")
+    suite()
+
+
+def suite() -> None:
+    """The time of the test suite `make test` runs, after set-up (goal: at most 90 s)."""
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True
+    )
+    wall = time.perf_counter() - start
+    summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
+    print(f"pytest (make test's suite): {wall:.1f} s (goal: at most 90 s): {summary}")
 
 
 def reader(site: Path) -> None:
