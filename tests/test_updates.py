@@ -53,7 +53,7 @@ def test_every_figure_in_an_update_comes_from_a_cited_source(number, build, bib,
 
 def test_updates_look_like_the_editors_not_the_author(build):
     """In a browser: the update is set in the editors' face and colour, not the author's."""
-    from browser import launch, serve
+    from edition.browser import launch, serve
     from playwright.sync_api import sync_playwright
 
     style = "e => { const s = getComputedStyle(e); return [s.fontFamily, s.borderLeftColor]; }"
