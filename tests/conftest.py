@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -19,6 +20,23 @@ from essay_source import Essay, parse  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).with_name("mkdocs")
+# What a build reads: a copy of these is a project that builds like the real one.
+PROJECT_FILES = [
+    "docs", "overrides", "edition", "print", "data", "includes", "source",
+    "mkdocs.yml", "references.bib", "CONTRIBUTING.md", "CITATION.cff",
+]
+
+
+def copy_project(destination: Path) -> Path:
+    """A copy of the project to change and build, as a contributor's fork would be."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, destination / name)
+    return destination
 
 
 @dataclass

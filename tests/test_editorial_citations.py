@@ -6,7 +6,7 @@ import re
 import shutil
 
 import pytest
-from conftest import ROOT, front_matter, page_url, run_build, section_files
+from conftest import ROOT, copy_project, front_matter, page_url, run_build, section_files
 from pybtex.database import parse_file
 from reading import article
 
@@ -85,12 +85,7 @@ def test_a_source_cited_by_author_and_editors_on_one_page(build):
 
 
 def test_an_unknown_key_stops_the_build_and_names_its_place(tmp_path):
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("mkdocs.yml", "references.bib", "CITATION.cff"):
-        shutil.copy(ROOT / name, project / name)
-    for name in ("docs", "overrides"):
-        shutil.copytree(ROOT / name, project / name)
+    project = copy_project(tmp_path / "project")
     page = project / "docs" / "take-action.md"
     lines = page.read_text(encoding="utf-8").splitlines()
     lines.append("Unknown [@Nobody2020nothing].")
