@@ -17,6 +17,10 @@ OFFLINE_ZIP  := downloads/protecting-children-from-trafficking-offline.zip
 export NO_MKDOCS_2_WARNING := 1
 
 NODE_BIN := .cache/node/node_modules/.bin
+# cffconvert, which reads CITATION.cff as its users do (tests/test_cite_this.py), in an
+# environment of its own: its only release pins jsonschema below 4, which the edition's need not share.
+CFFCONVERT := 2.0.0
+CFFCONVERT_BIN := .cache/cffconvert/bin/cffconvert
 MARKDOWNLINT_CLI2 := 0.24.1
 
 .PHONY: help serve test test-properdocs site bench clean browser lint linkcheck screenshots lock
@@ -52,12 +56,16 @@ lock:
 serve: $(STAMP)
 	SITE_URL=http://127.0.0.1:8000/ $(BIN)/$(MKDOCS) serve --livereload --dev-addr 127.0.0.1:8000
 
-test: $(STAMP) lint browser
+test: $(STAMP) lint browser $(CFFCONVERT_BIN)
 	$(BIN)/python -m pytest
 
 # The way off MkDocs 1.6: the same site and the same suite, built by ProperDocs.
 test-properdocs:
 	$(MAKE) --no-print-directory test MKDOCS=properdocs
+
+$(CFFCONVERT_BIN):
+	$(PYTHON) -m venv .cache/cffconvert
+	.cache/cffconvert/bin/python -m pip install --quiet cffconvert==$(CFFCONVERT)
 
 # A Chromium for the browser tests: Debian's where it is (CI installs it as root),
 # else the one Playwright downloads into its cache.

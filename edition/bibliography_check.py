@@ -9,6 +9,15 @@ note. This hook runs first (higher priority), reads the file with a small
 scanner of its own that knows line numbers, and stops the build with a
 message naming the line or the key. It also runs from the command line,
 for pre-commit and `make lint`: `edition-check-bib references.bib`.
+
+The file is also read by programs other than the edition's (biber and
+biblatex, BibTeX styles, bibtexparser, reference managers), so two rules
+keep it portable: an address is written exactly as it is (`%28`, never
+`\\%28`, which biber turns into `%5C%28`), and every entry has an author,
+an editor or a `key`, without which BibTeX styles cannot sort it.
+
+Tests: tests/test_guard.py (each rule, and the build stopping),
+tests/test_references.py (the file as bibtexparser, pybtex and biber read it).
 """
 
 from __future__ import annotations
@@ -26,10 +35,14 @@ log = logging.getLogger("mkdocs.hooks.bibliography_check")
 
 # The longest a field may grow when its @string macros are expanded.
 MAX_FIELD_CHARS = 5_000
-# Fields holding addresses: printed as links, read raw (no LaTeX), so `%` is fine there.
+# Fields holding addresses: printed as links, read raw (no LaTeX), so `%` is fine there,
+# and a TeX escape is not: biber and pybtex keep the backslash in the link.
 URL_FIELDS = {"url", "archived", "current"}
+# What lets any style sort an entry: a name, or BibTeX's `key` where there is none.
+SORT_FIELDS = ("author", "editor", "key")
 KEY_PATTERN = re.compile(r"^[A-Z][A-Za-z]*\d{4}[a-z]+$")
 SAFE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[^\s<>\"'`()\[\]{}\\]*)?$")
+TEX_ESCAPE = re.compile(r"\\(.)")
 MARKUP = re.compile(r"<\s*[A-Za-z/!?]")
 MONTHS = {m: 3 for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")}
 
@@ -185,8 +198,14 @@ def _check_fields(entry: Entry, strings, name: str) -> list[str]:
         value = _expand(parts, strings)
         where = f"{name}:{entry.field_lines[fname]}: entry {entry.key}, field {fname}"
         if fname in URL_FIELDS:
-            url = value.strip().replace("\\%", "%")
-            if not SAFE_URL.match(url):
+            url = value.strip()
+            if "\\" in url:
+                as_it_is = TEX_ESCAPE.sub(r"\1", url)
+                problems.append(
+                    f"{where}: {url} has a TeX escape; write the address exactly as it is, {as_it_is} "
+                    "(biber turns \\%28 into %5C%28, a dead link, and pybtex keeps the backslash)"
+                )
+            elif not SAFE_URL.match(url):
                 problems.append(
                     f"{where}: {url!r} is not a plain http(s) address; only http:// and https:// are allowed, "
                     "and spaces, quotes, <, >, brackets and parentheses must be percent-encoded "
@@ -199,6 +218,11 @@ def _check_fields(entry: Entry, strings, name: str) -> list[str]:
             problems.append(f"{where}: contains HTML markup; fields are plain text (use braces and LaTeX accents)")
         if re.search(r"(?i)\b(?:javascript|vbscript|data)\s*:", value) or "](" in value:
             problems.append(f"{where}: contains a link or a script address; put addresses in url, archived or current")
+    if not any(_expand(entry.fields.get(f, []), strings).strip("{} ") for f in SORT_FIELDS):
+        problems.append(
+            f"{name}:{entry.line}: entry {entry.key} has no author, editor or key, so BibTeX styles cannot sort it; "
+            "add author = {{Organisation}} (double braces for an organisation), or key = {Name} if it has none"
+        )
     return problems
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.template import field, href, join, optional, sentence, words
 
+from edition.date_checked import human_date
+
 
 def url_field(name: str):
     """A URL as written in the .bib file, with BibTeX's \\% turned back into %."""
@@ -26,6 +28,8 @@ class EditionStyle(PlainStyle):
     def format_web_refs(self, e):
         return join(sep=" ")[
             optional[sentence[words["Online:", href(url_field("url"))[url_field("url")]]]],
+            # urldate, the day the editors last checked the address (edition/date_checked.py).
+            optional[sentence[words["Last checked on", field("urldate", raw=True, apply_func=human_date)]]],
             optional[sentence[words["Archived copy:", href(url_field("archived"))[url_field("archived")]]]],
             optional[sentence[words["Current page:", href(url_field("current"))[url_field("current")]]]],
         ]

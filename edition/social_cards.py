@@ -3,10 +3,12 @@
 Material's social plugin fetches its fonts from Google while building. This
 hook draws a 1200x630 card per page with Pillow and Source Sans Pro from the
 `font-source-sans-pro` package, and tells the template where it is through
-`page.meta.social_image`. Drawing and compressing a card takes a tenth of a
-second, so cards are kept in `.cache/social-cards/` under a hash of what is
-drawn on them, as Material's own social plugin does, and only copied when
-nothing changed.
+`page.meta.social_image` and what it says through `page.meta.social_image_alt`.
+Drawing and compressing a card takes a tenth of a second, so cards are kept
+in `.cache/social-cards/` under a hash of what is drawn on them, as
+Material's own social plugin does, and only copied when nothing changed.
+
+Tests: tests/test_sharing.py.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import posixpath
 import shutil
 from functools import lru_cache
 from pathlib import Path
+
+from mkdocs.plugins import event_priority
 
 from edition.pages import offline_build
 
@@ -32,6 +36,7 @@ CACHE = ".cache/social-cards"
 DESIGN = "1"  # change it when the drawing changes, so that no old card is reused
 
 
+@event_priority(50)  # before structured_data.py, whose JSON-LD names the image
 def on_page_context(context, page, config, nav):
     if offline_build(config):
         return context  # a copy read from disk is not shared by link: no cards, a smaller zip
@@ -46,10 +51,16 @@ def on_page_context(context, page, config, nav):
         log.error(f"{page.file.src_uri}: could not draw the share image: {error}")
         return context
     page.meta["social_image"] = uri
+    page.meta["social_image_alt"] = alt_text(title=str(title), site=config.site_name, author=config.site_author)
     return context
 
 
 # Helpers
+
+
+def alt_text(title: str, site: str, author: str) -> str:
+    """What the card says, for readers who cannot see it (og:image:alt, twitter:image:alt)."""
+    return f"{site}: {title}. An essay by {author}."
 
 
 def card(target: Path, cache: Path, title: str, site: str, author: str) -> None:

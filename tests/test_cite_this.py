@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 
 import pytest
 import yaml
@@ -12,6 +13,8 @@ from pybtex.database import parse_string
 from reading import article
 
 CITATION = re.compile(r"\[@([\w:-]+)")
+# cffconvert lives in an environment of its own (it pins jsonschema < 4); `make test` makes it.
+CFFCONVERT = ROOT / ".cache" / "cffconvert" / "bin" / "cffconvert"
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +38,54 @@ def test_citation_cff_names_the_author_and_the_edition(cff, essay):
     assert preferred["year"] == 2010 and preferred["type"] and preferred["title"]
     version = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.M).group(1)
     assert str(cff["version"]) == version
+
+
+def cffconvert(*args: str) -> str:
+    if not CFFCONVERT.exists():
+        pytest.fail(f"{CFFCONVERT.relative_to(ROOT)} is missing: `make test` installs cffconvert there")
+    result = subprocess.run([str(CFFCONVERT), "-i", str(ROOT / "CITATION.cff"), *args], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_cffconvert_validates_citation_cff():
+    assert "Citation metadata are valid according to schema version 1.2.0." in cffconvert("--validate")
+
+
+def test_the_edition_has_a_release_date_and_its_contributors_are_an_entity(cff):
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", cff["date-released"])
+    entities = [a for a in cff["authors"] if "name" in a]
+    assert entities and all("family-names" not in a and "given-names" not in a for a in entities)
+
+
+def test_cffconvert_bibtex_has_the_authors_title_and_year(cff, essay):
+    """What `cffconvert -f bibtex` (and so any BibTeX user of the file) reads: the edition, dated."""
+    entry = next(iter(parse_string(cffconvert("-f", "bibtex"), "bibtex").entries.values()))
+    authors = entry.persons["author"]
+    assert (authors[0].last_names, authors[0].first_names) == (["Wester"], ["Johanna"])
+    # cffconvert 2.0.0 writes an entity's name as it is, without BibTeX's protecting braces;
+    # the name itself, in full and in order, is what it must carry.
+    names = [a.get("name") or f'{a["family-names"]}, {a["given-names"]}' for a in cff["authors"]]
+    assert re.search(r"author = \{(.*)\}", cffconvert("-f", "bibtex")).group(1).split(" and ") == names
+    assert entry.fields["title"] == cff["title"]
+    assert entry.fields["year"] == cff["date-released"][:4]
+    assert entry.fields["url"] == cff["url"]
+
+
+def test_cffconvert_apa_has_the_authors_year_and_title(cff):
+    apa = cffconvert("-f", "apalike").strip()
+    year = cff["date-released"][:4]
+    assert apa.startswith(f"Wester J., The contributors to the edition ({year}). {cff['title']} (version {cff['version']}).")
+    assert apa.endswith(f"URL: {cff['url']}")
+
+
+def test_the_preferred_citation_is_the_essay_on_its_whole_essay_page(cff, config, build, essay):
+    """GitHub's "Cite this repository" cites the preferred citation: the essay, by its author, of 2010."""
+    preferred = cff["preferred-citation"]
+    assert preferred["url"] == site_url(config) + "whole-essay/"
+    assert preferred["title"] == article(build.soup("whole-essay/index.html")).find("h1").get_text().strip("¶ ")
+    assert [f'{a["given-names"]} {a["family-names"]}' for a in preferred["authors"]] == [essay.author]
+    assert preferred["year"] == 2010
 
 
 @pytest.mark.parametrize("path", section_files(), ids=lambda p: p.stem)

@@ -48,6 +48,18 @@ def test_make_site_makes_the_files_at_the_linked_paths(production, where):
         assert path.is_file() and path.stat().st_size > 10_000, f"{where}: {href}"
 
 
+@pytest.mark.parametrize("where", ["essay/14-opsc/index.html", "whole-essay/index.html"])
+def test_the_pdf_that_reference_managers_save_is_where_make_site_puts_it(production, where):
+    """citation_pdf_url (Zotero attaches the file it names) is an absolute address on the site."""
+    soup = BeautifulSoup((production.site / where).read_text(encoding="utf-8"), "html.parser")
+    url = soup.find("meta", attrs={"name": "citation_pdf_url"})["content"]
+    home = BeautifulSoup((production.site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    site_url = home.find("link", rel="canonical")["href"]
+    assert url.startswith(site_url)
+    pdf = production.site / url.removeprefix(site_url)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
 def test_the_links_exist_on_every_page_of_make_site(production):
     for html in pages(production.site):
         links = download_links(html)

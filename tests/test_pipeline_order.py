@@ -35,6 +35,7 @@ EXPECTED = {
         "edition/charts.py:on_config",
         "edition/cite_this.py:on_config",
         "edition/structured_data.py:on_config",
+        "edition/scholarly_meta.py:on_config",
         "edition/content_security_policy.py:on_config",
         "edition/pdf_export.py:on_config",
         "edition.CitationPipeline.on_config",  # -100: after mkdocs-bibtex has loaded the bibliography
@@ -49,6 +50,7 @@ EXPECTED = {
     ],
     "page_markdown": [
         "edition/content_guard.py:on_page_markdown",  # 200: judges the contributor's Markdown as written
+        "edition/date_checked.py:on_page_markdown",  # 150: reads the citations while they are still [@key]
         "edition.CitationPipeline._before_bibtex",  # 50: compose, hide code, editors' citations, locators
         "mkdocs_bibtex.BibTexPlugin.on_page_markdown",  # 0: citations become footnotes
         "edition/glossary.py:on_page_markdown",
@@ -62,9 +64,10 @@ EXPECTED = {
         "edition/content_guard.py:on_page_content",  # -200: judges the article as the hooks left it
     ],
     "page_context": [
+        "edition/social_cards.py:on_page_context",  # first: the card image the others describe
         "material.SearchPlugin.on_page_context",
         "edition/structured_data.py:on_page_context",
-        "edition/social_cards.py:on_page_context",
+        "edition/scholarly_meta.py:on_page_context",
     ],
     "post_page": [
         "edition/lazy_search.py:on_post_page",

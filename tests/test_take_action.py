@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
+import logging
 import re
+from types import SimpleNamespace
 
 import pytest
 from conftest import ROOT, page_url, section_files
-from pybtex.database import parse_file
+from pybtex.database import parse_file, parse_string
 from reading import article
 
+from edition import date_checked
+
 RESEARCH = ROOT.parent / "shared" / "research" / "references-verified.md"
+# Channels confirmed later, from their official pages (the research lists their "Official pages:").
+MORE_RESEARCH = ROOT.parent / "shared" / "research" / "reporting-channels-more.md"
 PHONE = re.compile(r"(?<![\w-])\+?\d[\d -]{3,}\d(?![\w-])")
 PAGE = "take-action/index.html"
 
@@ -63,7 +70,7 @@ def test_the_page_is_in_the_navigation_and_linked_from_home_and_section_18(confi
 
 def test_every_channel_carries_a_citation_of_its_official_page(page, bib):
     found = channels(page)
-    assert len(found) == 5
+    assert len(found) == 6
     for heading, body in found:
         cites = [a for el in body for a in el.select("a.editorial-cite")]
         assert cites, f"{heading}: no citation"
@@ -71,7 +78,7 @@ def test_every_channel_carries_a_citation_of_its_official_page(page, bib):
             key = cite["href"].split("#")[1]
             assert key in bib, f"{heading}: cites unknown {key}"
             assert bib[key].fields.get("url", "").startswith("https://"), f"{key}: no official page"
-            assert bib[key].fields.get("urldate") == "2026-11-28", f"{key}: no date checked"
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d", bib[key].fields.get("urldate", "")), f"{key}: no date checked"
 
 
 def test_numbers_on_the_page_are_those_of_the_cited_sources(page, bib):
@@ -97,6 +104,12 @@ def test_the_bib_numbers_are_the_verified_ones():
     for line in section.splitlines():
         numbers = {digits(n) for n in PHONE.findall(line)}
         (unverified if "unverified" in line else verified if "verified" in line else set()).update(numbers)
+    if MORE_RESEARCH.exists():
+        for item in MORE_RESEARCH.read_text(encoding="utf-8").split("\n- ")[1:]:
+            if "Official pages:" in item:  # confirmed from the service's own pages
+                confirmed = {digits(n) for n in PHONE.findall(item.split("Official pages:")[0])}
+                verified |= confirmed
+                unverified -= confirmed
     bib = parse_file(str(ROOT / "references.bib")).entries
     recorded = {digits(e.fields[f]) for e in bib.values() for f in ("phone", "text") if f in e.fields}
     assert recorded and recorded <= verified
@@ -111,5 +124,44 @@ def test_no_number_on_the_page_without_a_source(page, bib):
             assert digits(match) in recorded, f"unsourced number {match!r}"
 
 
-def test_the_date_of_the_check_is_given(page):
-    assert "28 November 2026" in page.get_text(" ")
+def test_the_page_says_what_was_checked_against_what_and_when_from_the_bib(page, bib):
+    """The date is each cited entry's urldate, never written by hand; the sentence names what it was checked against."""
+    keys = {a["href"].split("#")[1] for _, body in channels(page) for el in body for a in el.select("a.editorial-cite")}
+    dates = {datetime.date.fromisoformat(bib[key].fields["urldate"]) for key in keys}
+    assert len(dates) == 1, "one day of checking: the page gives one date"
+    (day,) = dates
+    sentence = page.select_one(".checked").get_text(" ")
+    assert "against each service's official page" in sentence
+    assert f"on {day.day} {day:%B %Y}." in sentence
+    source = (ROOT / "docs" / "take-action.md").read_text(encoding="utf-8")
+    assert not re.search(r"\b20\d\d\b|January|February|March|April|May|June|July|August|September|October|November|December", source)
+
+
+def test_no_outside_address_on_the_page_without_a_source(page, bib):
+    """Only the cited services' official pages: no directory linked by guess."""
+    official = {e.fields["url"] for e in bib.values() if "url" in e.fields}
+    for link in page.select('a[href^="http"]:not(.md-content__button)'):  # not the edit button
+        assert link["href"] in official, link["href"]
+
+
+def run_marker(bib_text: str, markdown: str):
+    entries = parse_string(bib_text, "bibtex").entries
+    config = SimpleNamespace(plugins={"bibtex": SimpleNamespace(registry=SimpleNamespace(bib_data=SimpleNamespace(entries=entries)))})
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="take-action.md"))
+    return date_checked.on_page_markdown(markdown, page, config, files=None)
+
+
+ENTRY = "@misc{{{key}, author = {{{{A}}}}, title = {{T}}, year = 2026, url = {{https://example.org/{key}}}{extra}}}\n"
+
+
+def test_sources_checked_on_different_days_give_the_span():
+    bib = ENTRY.format(key="A2026a", extra=", urldate = {2026-11-03}") + ENTRY.format(key="B2026b", extra=", urldate = {2026-11-28}")
+    text = run_marker(bib, f"Checked on {date_checked.MARKER}.\n\nOne [@A2026a], two [@B2026b].")
+    assert text.startswith("Checked on between 3 November 2026 and 28 November 2026.")
+
+
+@pytest.mark.parametrize("extra", ["", ", urldate = {28 November 2026}"], ids=["missing", "not ISO"])
+def test_a_cited_source_without_a_date_checked_is_named(caplog, extra):
+    with caplog.at_level(logging.ERROR):
+        run_marker(ENTRY.format(key="A2026a", extra=extra), f"On {date_checked.MARKER}. [@A2026a]")
+    assert "take-action.md: A2026a in references.bib needs urldate = {YYYY-MM-DD}" in caplog.text
