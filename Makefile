@@ -52,6 +52,8 @@ lock:
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet uv==$(UV)
 	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes --quiet -o requirements.txt
+	echo "cffconvert==$(CFFCONVERT)" | $(BIN)/uv pip compile - --universal --python-version 3.11 --generate-hashes --quiet --no-header -o .cache/cffconvert.lock
+	{ sed -n '1,2p' requirements-cffconvert.txt; cat .cache/cffconvert.lock; } > requirements-cffconvert.new && mv requirements-cffconvert.new requirements-cffconvert.txt
 
 serve: $(STAMP)
 	SITE_URL=http://127.0.0.1:8000/ $(BIN)/$(MKDOCS) serve --livereload --dev-addr 127.0.0.1:8000
@@ -63,9 +65,10 @@ test: $(STAMP) lint browser $(CFFCONVERT_BIN)
 test-properdocs:
 	$(MAKE) --no-print-directory test MKDOCS=properdocs
 
-$(CFFCONVERT_BIN):
+$(CFFCONVERT_BIN): requirements-cffconvert.txt
 	$(PYTHON) -m venv .cache/cffconvert
-	.cache/cffconvert/bin/python -m pip install --quiet cffconvert==$(CFFCONVERT)
+	.cache/cffconvert/bin/python -m pip install --quiet --require-hashes -r requirements-cffconvert.txt
+	@touch $@
 
 # A Chromium for the browser tests: Debian's where it is (CI installs it as root),
 # else the one Playwright downloads into its cache.
