@@ -19,8 +19,8 @@ technology (role="img"), named by its title and figures; the table follows.
 Colours are presentation attributes (for the PDF, which has none of the
 website's stylesheets), overridden for the dark scheme by classes in
 edition.css; no style attributes (Content-Security-Policy). Tests:
-tests/test_charts.py (against the essay, and in the PDF),
-tests/test_phone.py (legible as drawn on a phone).
+tests/test_charts.py (against the essay), tests/test_pdf.py (drawn to scale
+in the PDF), tests/test_phone.py (legible as drawn on a phone).
 """
 
 from __future__ import annotations
