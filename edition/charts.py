@@ -1,17 +1,26 @@
-"""Draw the editors' charts as static SVG at build time, each with its data table.
+"""Draw the editors' charts at build time: static bars, legible at any width, each with its data table.
 
-A chart must work without JavaScript, offline and in the PDF (WeasyPrint
-renders inline SVG), and be readable by a screen reader. The numbers live in
-one file, `data/figures.yml`; from it this hook draws a horizontal bar
-chart (role="img", with a title and a description) and writes a real
-`<table>` of the same numbers. A page places a chart with a paragraph whose
-text is the caption:
+A chart must work without JavaScript, offline and in the PDF, be readable by
+a screen reader, and stay legible on a 360 px phone. The numbers live in one
+file, `data/figures.yml`; from it this hook writes a horizontal bar chart and
+a real `<table>` of the same numbers. A page places a chart with a paragraph
+whose text is the caption:
 
     The status of legislation, as the essay gives it [@UNODC2009global, p. 22].
     { .chart data-figure="legislation" }
 
-Colours are presentation attributes (for the PDF), overridden for the dark
-scheme by classes in edition.css; no style attributes (Content-Security-Policy).
+The words and figures are HTML text, so they wrap and keep the size of the
+text around them at any width; only the bars are drawn, each an SVG of its
+own stretched to the column (`preserveAspectRatio="none"`: a bar has no text
+to distort). A single SVG drawing of the whole chart would shrink its labels
+with the column: at 6.7 px on a phone. The chart is one image to assistive
+technology (role="img"), named by its title and figures; the table follows.
+
+Colours are presentation attributes (for the PDF, which has none of the
+website's stylesheets), overridden for the dark scheme by classes in
+edition.css; no style attributes (Content-Security-Policy). Tests:
+tests/test_charts.py (against the essay), tests/test_pdf.py (drawn to scale
+in the PDF), tests/test_phone.py (legible as drawn on a phone).
 """
 
 from __future__ import annotations
@@ -66,11 +75,9 @@ def on_page_content(html_text, page, config, files):
 
 # Helpers
 
-WIDTH = 640
-LABEL_HEIGHT = 20
-BAR_HEIGHT = 18
-ROW_GAP = 14
-BAR_SPACE = 560  # the length of 100 %
+BAR_SPACE = 100  # the length of 100 % in a bar's drawing (its viewBox), stretched to the column
+TRACK = "#e6e1ec"
+BAR = "#5b2a86"
 
 
 def check(figure) -> str | None:
@@ -89,44 +96,40 @@ def check(figure) -> str | None:
 def render(name: str, figure: dict, caption: str) -> str:
     return (
         f'<figure class="chart" id="figure-{name}">\n'
-        f"{svg(name, figure)}\n"
+        f"{plot(figure)}\n"
         f"<figcaption>{caption}</figcaption>\n"
         f"</figure>\n"
         f"{table(figure)}"
     )
 
 
-def svg(name: str, figure: dict) -> str:
+def plot(figure: dict) -> str:
+    """The bars: for each, its label, then the bar and its figure on one line."""
     esc = html.escape
-    unit = figure["unit"]
-    row = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
-    height = row * len(figure["bars"])
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" role="img" '
-        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
-        f'aria-labelledby="{name}-title {name}-desc" font-family="Source Sans Pro, system-ui, sans-serif" font-size="14">',
-        f'<title id="{name}-title">{esc(figure["title"])}</title>',
-        f'<desc id="{name}-desc">{esc(describe(figure))}</desc>',
-    ]
-    for index, bar in enumerate(figure["bars"]):
-        top = index * row
+    rows = [f'<div class="chart-plot" role="img" aria-label="{esc(describe(figure), quote=True)}">']
+    for bar in figure["bars"]:
         length = round(BAR_SPACE * bar["value"] / 100, 2)
-        bar_top = top + LABEL_HEIGHT
-        parts += [
-            f'<text class="chart-label" x="0" y="{top + 14}" fill="currentColor">{esc(str(bar["label"]))}</text>',
-            f'<rect class="chart-track" x="0" y="{bar_top}" width="{BAR_SPACE}" height="{BAR_HEIGHT}" fill="#e6e1ec"/>',
-            f'<rect class="chart-bar" x="0" y="{bar_top}" width="{length}" height="{BAR_HEIGHT}" fill="#5b2a86" '
-            f'data-value="{bar["value"]}"/>',
-            f'<text class="chart-value" x="{BAR_SPACE + 8}" y="{bar_top + 14}" fill="currentColor">'
-            f'{bar["value"]} {esc(unit)}</text>',
-        ]
-    parts.append("</svg>")
-    return "\n".join(parts)
+        rows.append(
+            f'<div class="chart-row">'
+            f'<span class="chart-label">{esc(str(bar["label"]))}</span>'
+            f'<span class="chart-measure">'
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="0 0 {BAR_SPACE} 10" '
+            f'width="100%" height="16" preserveAspectRatio="none" aria-hidden="true" focusable="false">'
+            f'<rect class="chart-track" x="0" y="0" width="{BAR_SPACE}" height="10" fill="{TRACK}"/>'
+            f'<rect class="chart-bar" x="0" y="0" width="{length}" height="10" fill="{BAR}" '
+            f'data-value="{bar["value"]}"/>'
+            f"</svg>"
+            f'<span class="chart-value">{bar["value"]} {esc(figure["unit"])}</span>'
+            f"</span></div>"
+        )
+    rows.append("</div>")
+    return "\n".join(rows)
 
 
 def describe(figure: dict) -> str:
+    """The chart in words: its title, what it shows, and every figure."""
     values = "; ".join(f'{bar["label"]}: {bar["value"]} {figure["unit"]}' for bar in figure["bars"])
-    return f'{figure["description"]} {values}.'
+    return f'{figure["title"]}. {figure["description"]} {values}.'
 
 
 def table(figure: dict) -> str:

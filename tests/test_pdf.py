@@ -358,3 +358,65 @@ def test_plain_build_does_not_load_the_pdf_machinery(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def filled_rectangles(reader: PdfReader, page) -> list[tuple[tuple[float, ...], float, float]]:
+    """(fill colour, width, height) in points of every rectangle filled on a page, in drawing order.
+
+    A small reader of the content stream (q, Q, cm, rg, re, f): pypdf gives the
+    operators, not what they draw, and the charts' bars are drawn as scaled
+    rectangles (edition/charts.py).
+    """
+    from pypdf.generic import ContentStream
+
+    matrix, saved, colour, pending, found = (1.0, 0.0, 0.0, 1.0), [], (0.0, 0.0, 0.0), [], []
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        values = [float(value) for value in operands] if operator in (b"cm", b"rg", b"re") else []
+        if operator == b"q":
+            saved.append(matrix)
+        elif operator == b"Q":
+            matrix = saved.pop()
+        elif operator == b"cm":
+            a, b, c, d = values[:4]
+            m = matrix
+            matrix = (a * m[0] + b * m[2], a * m[1] + b * m[3], c * m[0] + d * m[2], c * m[1] + d * m[3])
+        elif operator == b"rg":
+            colour = tuple(round(value, 3) for value in values)
+        elif operator == b"re":
+            width, height = values[2], values[3]
+            pending.append((abs(width * matrix[0] + height * matrix[2]), abs(width * matrix[1] + height * matrix[3])))
+        elif operator in (b"f", b"F", b"f*"):
+            found += [(colour, width, height) for width, height in pending]
+            pending = []
+        elif operator in (b"n", b"S", b"s", b"B", b"B*", b"b", b"b*"):
+            pending = []
+    return found
+
+
+def rgb(hex_colour: str) -> tuple[float, ...]:
+    return tuple(round(int(hex_colour[i : i + 2], 16) / 255, 3) for i in (1, 3, 5))
+
+
+def test_the_charts_are_in_the_pdf_drawn_to_scale_with_their_words_and_figures(pdf):
+    """Sections 3 and 4 carry the editors' charts: each bar in its track, as long as its figure, its label beside it."""
+    import yaml
+    from edition.charts import BAR, TRACK
+
+    data = yaml.safe_load((ROOT / "data" / "figures.yml").read_text(encoding="utf-8"))
+    figures = sorted(data.values(), key=lambda figure: figure["section"])
+    expected = [bar["value"] for figure in figures for bar in figure["bars"]]
+    drawn, text = [], ""
+    for index, page in enumerate(pdf.reader.pages):
+        rectangles = filled_rectangles(pdf.reader, page)
+        tracks = [(w, h) for colour, w, h in rectangles if colour == rgb(TRACK)]
+        bars = [(w, h) for colour, w, h in rectangles if colour == rgb(BAR)]
+        if tracks:
+            assert len(bars) == len(tracks), f"page {index + 1}: a bar without its track, or a track without its bar"
+            drawn += [bar[0] / track[0] * 100 for bar, track in zip(bars, tracks)]
+            # As wide as the column (half of an A4 text block at least), as tall as a line of small text.
+            assert all(track[0] > 200 and 5 < track[1] < 12 for track in tracks), tracks
+            text += canon("".join(c.text for c in pdf.pages[index]))
+    assert [round(value, 1) for value in drawn] == expected
+    for figure in figures:
+        for bar in figure["bars"]:
+            assert canon(str(bar["label"])) in text and canon(f'{bar["value"]} {figure["unit"]}') in text
