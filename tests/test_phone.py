@@ -15,12 +15,11 @@ One Chromium, one page per palette, every built page in turn (the session's
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
 
 import pytest
 import yaml
 from conftest import ROOT
-from edition.browser import launch, serve
+from edition.browser import launch
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -125,26 +124,20 @@ def all_pages(site) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def readings(build, config, tmp_path_factory):
+def readings(served):
     """What a phone shows of every page, in each palette, measured in one browser.
 
     The site is served under the path of its address (site_url), as it is
     published: 404.html, which has to work at any depth, links from there.
     """
     found = {}
-    prefix = urlparse(config["site_url"]).path.strip("/")
-    root = build.site
-    if prefix:
-        root = tmp_path_factory.mktemp("phone")
-        (root / prefix).parent.mkdir(parents=True, exist_ok=True)
-        (root / prefix).symlink_to(build.site, target_is_directory=True)
-    with serve(root) as server, playwright_api.sync_playwright() as playwright:
-        base = server + (prefix + "/" if prefix else "")
+    site, base = served
+    with playwright_api.sync_playwright() as playwright:
         browser = launch(playwright)
         for scheme in ("light", "dark"):
             context = browser.new_context(viewport=PHONE, color_scheme=scheme)
             page = context.new_page()
-            for path in all_pages(build.site):
+            for path in all_pages(site):
                 page.goto(base + path)
                 palette = page.evaluate("document.body.dataset.mdColorScheme")
                 assert palette == ("slate" if scheme == "dark" else "default"), path
