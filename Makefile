@@ -21,7 +21,7 @@ MARKDOWNLINT_CLI2 := 0.24.1
 help:
 	@echo "make serve   preview the site with live reload on http://127.0.0.1:8000"
 	@echo "make test    run every check that CI runs"
-	@echo "make site    the production build: site, PDF and offline zip in $(SITE)/"
+	@echo "make site    the production build: site, PDF, EPUB and offline zip in $(SITE)/"
 	@echo "make lint    check references.bib, spelling and Markdown style (as pre-commit does)"
 	@echo "make linkcheck  ask every source's address whether it still answers (needs the internet)"
 	@echo "make screenshots  phone and desktop screenshots, light and dark, in screenshots/"
@@ -48,13 +48,16 @@ browser: $(STAMP)
 		apt-get update -qq && apt-get install -y -qq chromium; \
 	else $(BIN)/playwright install chromium; fi
 
-# The site with the PDF (A4 and Letter), then the offline copy (with the PDFs),
-# zipped into the site. Built beside the old site and moved into place only when
-# every step succeeds: a failed build never leaves a half-written site to deploy.
+# The site with the PDF (A4 and Letter) and the EPUB, and beside it the offline copy
+# (OFFLINE=true, built at the same time on the other core), which gets the PDFs
+# and is zipped into the site. Built beside the old site and moved into place only
+# when every step succeeds: a failed build never leaves a half-written site to deploy.
 site: $(STAMP)
-	@rm -rf $(SITE).new $(OFFLINE_COPY)
-	ENABLE_PDF_EXPORT=1 $(BIN)/mkdocs build --strict --site-dir $(SITE).new || { rm -rf $(SITE).new; exit 1; }
-	OFFLINE=true $(BIN)/mkdocs build --strict --site-dir $(OFFLINE_COPY) || { rm -rf $(SITE).new $(OFFLINE_COPY); exit 1; }
+	@rm -rf $(SITE).new $(OFFLINE_COPY) && mkdir -p $(BUILD)
+	@OFFLINE=true $(BIN)/mkdocs build --strict --site-dir $(OFFLINE_COPY) > $(OFFLINE_COPY).log 2>&1 & offline=$$!; \
+	ENABLE_PDF_EXPORT=1 ENABLE_EPUB_EXPORT=1 $(BIN)/mkdocs build --strict --site-dir $(SITE).new; site=$$?; \
+	wait $$offline; copy=$$?; echo "The offline copy (OFFLINE=true):"; cat $(OFFLINE_COPY).log; rm -f $(OFFLINE_COPY).log; \
+	if [ $$site != 0 ] || [ $$copy != 0 ]; then rm -rf $(SITE).new $(OFFLINE_COPY); exit 1; fi
 	mkdir -p $(OFFLINE_COPY)/downloads
 	cp $(SITE).new/downloads/*.pdf $(OFFLINE_COPY)/downloads/
 	$(BIN)/python -m zipfile -c $(SITE).new/$(OFFLINE_ZIP) $(OFFLINE_COPY)
