@@ -97,10 +97,11 @@ class Document:
 
 
 class Book:
+    """The book's pages as they are made from the website's, and where each of the website's anchors went."""
+
     def __init__(self, site_url: str):
         self.site_url = site_url
         self.soup = BeautifulSoup("", "html.parser")
-        self.documents: list[Document] = []
         self.targets: dict[tuple[str, str], str] = {}  # (page url, id or "") -> href in the book
         self.links: list[tuple[Tag, str]] = []  # (link, page url it was on)
 
@@ -112,8 +113,9 @@ class Book:
         start, end = html.find("<article"), html.rfind("</article>")
         if start < 0 or end < 0:
             raise EpubError(f"{page.path}: no <article> in the built page")
-        # Only the article is parsed: the rest of a page (navigation, search) is most of it.
-        article = BeautifulSoup(html[start : end + len("</article>")], "html.parser").article
+        # Only the article is parsed, with lxml (a dependency of ebooklib): the rest of a page
+        # (navigation, search) is most of it, and html.parser takes five times as long.
+        article = BeautifulSoup(html[start : end + len("</article>")], "lxml").article
         for widget in article.select(WIDGETS):
             widget.decompose()
         for svg in article.find_all("svg"):
