@@ -20,7 +20,7 @@ MARKDOWNLINT_CLI2 := 0.24.1
 ACE := 1.4.6
 ACE_CLI := .cache/ace/node_modules/.bin/ace-cli
 
-.PHONY: help serve test site bench clean browser lint linkcheck screenshots
+.PHONY: help serve test site bench clean browser lint linkcheck screenshots pdf-ua
 
 help:
 	@echo "make serve   preview the site with live reload on http://127.0.0.1:8000"
@@ -28,6 +28,7 @@ help:
 	@echo "make site    the production build: site, PDF, EPUB and offline zip in $(SITE)/"
 	@echo "make lint    check references.bib, spelling and Markdown style (as pre-commit does)"
 	@echo "make linkcheck  ask every source's address whether it still answers (needs the internet)"
+	@echo "make pdf-ua  check the PDFs of make site with veraPDF's PDF/UA-1 profile (downloads veraPDF)"
 	@echo "make screenshots  phone and desktop screenshots, light and dark, in screenshots/"
 	@echo "make bench   time the builds; weigh first visits; Lighthouse scores (numbers, not tests)"
 	@echo "make clean   remove build output and the virtual environment"
@@ -82,6 +83,26 @@ $(NODE_BIN)/markdownlint-cli2:
 # Weekly in CI, not part of `make test`: dead sources are news, not a broken build.
 linkcheck: $(STAMP)
 	$(BIN)/python -m edition.link_check
+
+# veraPDF's PDF/UA-1 profile on the PDFs that `make site` made (the pull-request
+# workflow runs it). It downloads veraPDF's installer, so it needs the internet;
+# `make test` checks the same PDFs with pikepdf (tests/test_pdf_accessibility.py).
+VERAPDF_DIR := .cache/verapdf
+VERAPDF := $(VERAPDF_DIR)/app/verapdf
+
+pdf-ua: $(VERAPDF)
+	@status=0; for pdf in $(SITE)/downloads/*.pdf; do \
+		$(VERAPDF) --flavour ua1 --format text --verbose "$$pdf" | tee $(VERAPDF_DIR)/report.txt; \
+		grep -q "^PASS " $(VERAPDF_DIR)/report.txt || status=1; \
+	done; exit $$status
+
+$(VERAPDF):
+	rm -rf $(VERAPDF_DIR) && mkdir -p $(VERAPDF_DIR)/installer
+	curl -sSfL -o $(VERAPDF_DIR)/installer.zip https://software.verapdf.org/releases/verapdf-installer.zip
+	unzip -q $(VERAPDF_DIR)/installer.zip -d $(VERAPDF_DIR)/installer
+	sed "s|@INSTALL_PATH@|$(abspath $(VERAPDF_DIR))/app|" scripts/verapdf-auto-install.xml > $(VERAPDF_DIR)/auto-install.xml
+	java -jar $(VERAPDF_DIR)/installer/verapdf-greenfield-*/verapdf-izpack-installer-*.jar $(VERAPDF_DIR)/auto-install.xml
+	$@ --version
 
 # Numbers, not tests: build times, PDF size, first-visit weight and Lighthouse.
 LIGHTHOUSE := 12.2.3

@@ -38,6 +38,8 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from edition.pages import sources_as_list
+
 XHTML = "application/xhtml+xml"
 STYLESHEET = "edition.css"
 COVER_IMAGE = "cover.png"
@@ -257,24 +259,10 @@ class Book:
             body["role"] = f"doc-{role}"
         heading = article.find("h1")
         body["aria-labelledby"] = heading["id"]
-        if article.select("p.reference"):
-            self.sources_as_list(article)
+        sources_as_list(self.soup, article)
         for child in list(article.children):
             body.append(child.extract())
         return Document(file, page.title, body, "backmatter", svg=body.find("svg") is not None)
-
-    def sources_as_list(self, article: Tag) -> None:
-        sources = article.select("p.reference")
-        listing = self.soup.new_tag("ul", attrs={"class": "sources"})
-        sources[0].insert_before(listing)
-        for source in sources:
-            item = self.soup.new_tag("li", attrs={"id": source["id"]})
-            del source["id"]
-            cited_in = source.find_next_sibling()
-            listing.append(item)
-            item.append(source.extract())
-            if cited_in is not None and "cited-in" in (cited_in.get("class") or []):
-                item.append(cited_in.extract())
 
     # Links
 

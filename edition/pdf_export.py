@@ -17,6 +17,7 @@ cover and print styles are in `print/` (the plugin's template folder, outside
 the theme and outside docs/); the plugin's theme handler and event hook module
 are `edition.pdf_theme` and `edition.pdf_event_hook`. With the switch off, this
 hook imports nothing.
+Tests: tests/test_pdf.py, tests/test_pdf_accessibility.py, tests/test_upstream.py.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import sys
 from pathlib import Path
 
 from edition import pdf_event_hook, pdf_theme
+from edition.pages import sources_as_list
 
 log = logging.getLogger("mkdocs.hooks.pdf_export")
 
@@ -199,26 +201,6 @@ def print_version(html: str) -> str:
     for block in article.select("div.footnote"):
         block.decompose()
     return str(soup)
-
-
-def sources_as_list(soup, article) -> None:
-    """The list of sources as a list (tagged L and LI in the PDF): each source with its "Cited in" line.
-
-    The website's page (hook bibliography_page.py) sets them as paragraphs.
-    """
-    sources = article.select("p.reference")
-    if not sources:
-        return
-    listing = soup.new_tag("ul", attrs={"class": "sources"})
-    sources[0].insert_before(listing)
-    for source in sources:
-        item = soup.new_tag("li", attrs={"id": source["id"]})
-        del source["id"]
-        cited_in = source.find_next_sibling()
-        listing.append(item)
-        item.append(source.extract())
-        if cited_in is not None and "cited-in" in (cited_in.get("class") or []):
-            item.append(cited_in.extract())
 
 
 def _strip_ends(tag) -> None:
