@@ -17,6 +17,7 @@ import re
 import subprocess
 import zipfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pytest
@@ -54,7 +55,9 @@ class Book:
         href = next(item["href"] for item in self.manifest().values() if "nav" in item.get("properties", "").split())
         return self.document(href)
 
+    @cached_property
     def sections(self) -> dict[int, BeautifulSoup]:
+        """The essay's sections by number (read once: the tests only read them)."""
         found = {}
         for href in self.spine():
             for section in self.document(href).find_all("section", attrs={"epub:type": "chapter"}):
@@ -73,7 +76,7 @@ def parse(data: bytes, xml: bool = False) -> BeautifulSoup:
 
 
 @pytest.fixture(scope="module")
-def book(production) -> Book:
+def book(production, judges) -> Book:
     with zipfile.ZipFile(production.download(EPUB)) as archive:
         files = {name: archive.read(name) for name in archive.namelist()}
     opf_path = parse(files["META-INF/container.xml"], xml=True).find("rootfile")["full-path"]
@@ -122,39 +125,6 @@ def chromium() -> str:
 @pytest.fixture(scope="module")
 def judges(production, tmp_path_factory) -> Judges:
     return Judges(production.download(EPUB), tmp_path_factory.mktemp("ace"))
-
-
-def test_epubcheck_reports_no_error_and_no_warning(judges):
-    out, err = judges.epubcheck.communicate(timeout=300)
-    report = json.loads(out)
-    problems = [
-        f"{m['severity']} {m['ID']} {m['message']} {[loc.get('path') for loc in m['locations']]}"
-        for m in report["messages"]
-        if m["severity"] in ("FATAL", "ERROR", "WARNING")
-    ]
-    assert problems == []
-    assert report["checker"]["checkerVersion"].startswith("5.")
-    assert judges.epubcheck.returncode == 0, err
-
-
-def test_ace_by_daisy_finds_nothing_to_fix(judges):
-    """Ace (axe-core in Chromium on every page, and the package's accessibility metadata)."""
-    assert judges.ace is not None, f"Ace by DAISY is not installed: `make test` installs it ({ACE.relative_to(ROOT)})"
-    log, _ = judges.ace.communicate(timeout=300)
-    assert judges.ace.returncode == 0, log
-    report = json.loads((judges.ace_reports / "report.json").read_text(encoding="utf-8"))
-    violations = [
-        f"{document['earl:testSubject']['url']}: {check['earl:test']['dct:title']} ({check['earl:test']['earl:impact']})"
-        for document in report["assertions"]
-        for check in document.get("assertions", [])
-        if check["earl:result"]["earl:outcome"] == "fail"
-    ]
-    assert violations == []
-    assert report["earl:result"]["earl:outcome"] == "pass"
-    # Every accessibility property Ace looks for is there but a conformance claim, which the edition does not make.
-    claim = {"dcterms:conformsTo", "a11y:certifiedBy", "a11y:certifierCredential", "a11y:certifierReport"}
-    assert set(report["a11y-metadata"]["missing"]) <= claim
-    assert report["a11y-metadata"]["empty"] == []
 
 
 def test_the_package_names_the_essay_its_author_and_language(book, config, essay):
@@ -225,7 +195,7 @@ def author_words(section, heading_by: str) -> str:
 def test_every_section_is_in_the_book_word_for_word(number, book, essay):
     """The author's words, no more and no fewer: all else in a section is a note or marked as the editors'."""
     path = section_files()[number - 1]
-    assert author_words(book.sections()[number], front_matter(path)["heading"]) == essay.sections[number - 1].words
+    assert author_words(book.sections[number], front_matter(path)["heading"]) == essay.sections[number - 1].words
 
 
 def test_the_eleven_notes_are_footnotes_numbered_as_on_the_web(book, production):
@@ -250,11 +220,12 @@ def test_the_eleven_notes_are_footnotes_numbered_as_on_the_web(book, production)
 
 
 def test_the_editors_additions_are_marked_as_theirs(book, production):
-    sections = book.sections()
+    sections = book.sections
     for path in section_files():
         meta = front_matter(path)
-        page = BeautifulSoup((production.site / page_url(path)).read_text(encoding="utf-8"), "html.parser")
-        boxes = page.select("article div.admonition")
+        html = (production.site / page_url(path)).read_text(encoding="utf-8")
+        page = BeautifulSoup(html[html.index("<article") : html.rindex("</article>")], "html.parser")
+        boxes = page.select("div.admonition")
         section = sections[meta["section"]]
         marked = section.select('div.editorial[role="note"]')
         assert len(marked) == len(boxes), meta["title"]
@@ -288,3 +259,39 @@ def test_accessibility_metadata(book):
     assert {"structuralNavigation", "tableOfContents", "alternativeText"} <= set(book.meta("schema:accessibilityFeature"))
     assert book.meta("schema:accessibilityHazard") == ["none"]
     assert len(" ".join(book.meta("schema:accessibilitySummary"))) > 80
+
+
+# The judges last: they started with the book (fixture `book`) and ran while the tests above read it.
+
+
+def test_epubcheck_reports_no_error_and_no_warning(judges):
+    out, err = judges.epubcheck.communicate(timeout=300)
+    report = json.loads(out)
+    problems = [
+        f"{m['severity']} {m['ID']} {m['message']} {[loc.get('path') for loc in m['locations']]}"
+        for m in report["messages"]
+        if m["severity"] in ("FATAL", "ERROR", "WARNING")
+    ]
+    assert problems == []
+    assert report["checker"]["checkerVersion"].startswith("5.")
+    assert judges.epubcheck.returncode == 0, err
+
+
+def test_ace_by_daisy_finds_nothing_to_fix(judges):
+    """Ace (axe-core in Chromium on every page, and the package's accessibility metadata)."""
+    assert judges.ace is not None, f"Ace by DAISY is not installed: `make test` installs it ({ACE.relative_to(ROOT)})"
+    log, _ = judges.ace.communicate(timeout=300)
+    assert judges.ace.returncode == 0, log
+    report = json.loads((judges.ace_reports / "report.json").read_text(encoding="utf-8"))
+    violations = [
+        f"{document['earl:testSubject']['url']}: {check['earl:test']['dct:title']} ({check['earl:test']['earl:impact']})"
+        for document in report["assertions"]
+        for check in document.get("assertions", [])
+        if check["earl:result"]["earl:outcome"] == "fail"
+    ]
+    assert violations == []
+    assert report["earl:result"]["earl:outcome"] == "pass"
+    # Every accessibility property Ace looks for is there but a conformance claim, which the edition does not make.
+    claim = {"dcterms:conformsTo", "a11y:certifiedBy", "a11y:certifierCredential", "a11y:certifierReport"}
+    assert set(report["a11y-metadata"]["missing"]) <= claim
+    assert report["a11y-metadata"]["empty"] == []
