@@ -109,11 +109,12 @@ def render(html: str, path: Path) -> None:
 
 
 def _render_in_child(html: str, path: Path) -> None:
-    """In the forked process: exit 1 if WeasyPrint reported an error."""
+    """In the forked process: exit 1 if WeasyPrint or the finishing reported an error."""
     failures = []
     handler = logging.Handler(level=logging.ERROR)
     handler.emit = failures.append
     logging.getLogger("weasyprint").addHandler(handler)
+    log.addHandler(handler)
     render(html, path)
     os._exit(1 if failures else 0)
 
