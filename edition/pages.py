@@ -52,3 +52,24 @@ def offline_build(config) -> bool:
     """Is this the offline copy's build (Material's offline plugin switched on)?"""
     plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
     return bool(plugin and plugin.config.get("enabled", True))
+
+
+def sources_as_list(soup, article) -> None:
+    """The list of sources as a list, for the PDF and the EPUB: each source an item with its "Cited in" line.
+
+    The website's page (hook bibliography_page.py) sets them as paragraphs,
+    `p.reference` (with the source's id) and `p.cited-in`.
+    """
+    sources = article.select("p.reference")
+    if not sources:
+        return
+    listing = soup.new_tag("ul", attrs={"class": "sources"})
+    sources[0].insert_before(listing)
+    for source in sources:
+        item = soup.new_tag("li", attrs={"id": source["id"]})
+        del source["id"]
+        cited_in = source.find_next_sibling()
+        listing.append(item)
+        item.append(source.extract())
+        if cited_in is not None and "cited-in" in (cited_in.get("class") or []):
+            item.append(cited_in.extract())

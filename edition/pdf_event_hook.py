@@ -29,10 +29,6 @@ FACES = [
 
 LANGUAGE = "en"
 
-# Called with the finished document just before it is rendered (hook pdf_export.py
-# renders the Letter variant from it).
-listeners: list = []
-
 
 def pre_pdf_render(soup, logger):
     soup.html["lang"] = LANGUAGE
@@ -49,11 +45,13 @@ def pre_pdf_render(soup, logger):
     # The contents list copies the headings: without their notes.
     for call in soup.select("#doc-toc .note-call, #doc-toc sup"):
         call.decompose()
+    # An abbreviation inside a link would be tagged outside the link's Link element
+    # (where the link is a block, as in the contents); on paper it shows nothing more.
+    for abbr in soup.select("a abbr"):
+        abbr.unwrap()
     style = soup.new_tag("style")
     style.string = font_faces()
     head.insert(0, style)
-    for listener in listeners:
-        listener(str(soup))
     return soup
 
 

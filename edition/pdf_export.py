@@ -11,11 +11,13 @@ options under `extra.pdf` in mkdocs.yml, and hands it:
 - each page prepared for print: the notes become footnotes (CSS `float:
   footnote`) numbered as on the web, the "jump back" links are gone;
 
-and it renders the Letter variant from the same document. The typefaces,
+and it renders both papers, A4 and US Letter, as tagged PDF/UA-1 with every
+link as the page gives it (edition/pdf_render.py). The typefaces,
 cover and print styles are in `print/` (the plugin's template folder, outside
 the theme and outside docs/); the plugin's theme handler and event hook module
 are `edition.pdf_theme` and `edition.pdf_event_hook`. With the switch off, this
 hook imports nothing.
+Tests: tests/test_pdf.py, tests/test_pdf_accessibility.py, tests/test_upstream.py.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 
 from edition import pdf_event_hook, pdf_theme
+from edition.pages import sources_as_list
 
 log = logging.getLogger("mkdocs.hooks.pdf_export")
 
@@ -43,12 +46,12 @@ DOWNLOADS = '<aside class="edition-downloads'
 CITE_BOX = re.compile(r'<details[^>]*\bid="cite-this-section".*?</details>', re.DOTALL)
 
 _plugin = None
-_letter = None  # the Letter variant, rendered in a second process beside the A4 one
+_renderer = None  # the renderer of both papers (edition/pdf_render.py)
 
 
 def on_config(config):
-    global _plugin, _letter
-    _plugin = _letter = None
+    global _plugin, _renderer
+    _plugin = _renderer = None
     options = dict(config.extra.get("pdf") or {})
     switch = options.get("enabled_if_env", "ENABLE_PDF_EXPORT")
     if os.environ.get(switch) != "1":
@@ -64,7 +67,7 @@ def on_config(config):
     options["theme_handler_path"] = pdf_theme.__file__
     # mkdocs-to-pdf imports its event hook module by the name `pdf_event_hook`
     # (drivers/event_hook.py); ours is found under that name, not on sys.path.
-    # tests/test_upstream.py fails first if that name changes.
+    # tests/test_upstream_pdf.py fails first if that name changes.
     sys.modules[EVENT_HOOK_MODULE] = pdf_event_hook
     plugin = WithPdfPlugin()
     errors, warnings = plugin.load_config(options, config.config_file_path)
@@ -74,9 +77,12 @@ def on_config(config):
         return config
     plugin.on_config(config)  # (re)loads pdf_event_hook
     _report_weasyprint_errors()
-    if letter_path:
-        _letter = LetterVariant(Path(config.site_dir) / letter_path)
-        pdf_event_hook.listeners.append(_letter.start)
+    # Our fixes to the plugin's assembly and rendering: edition/pdf_render.py.
+    from edition import pdf_render
+
+    pdf_render.keep_external_links(plugin.generator)
+    _renderer = pdf_render.Renderer(Path(config.site_dir) / letter_path if letter_path else None)
+    plugin.generator._options.relaxed_js = _renderer
     _plugin = plugin
     return config
 
@@ -102,8 +108,8 @@ def on_post_build(config):
         _plugin.on_post_build(config)
     except RuntimeError as error:  # mkdocs-to-pdf's strict mode: WeasyPrint reported errors
         log.error(f"the PDF {_plugin.config['output_path']}: {error} (see the messages above)")
-    if _letter is not None:
-        _letter.finish()
+    if _renderer is not None:
+        _renderer.finish()
 
 
 # Helpers
@@ -161,13 +167,14 @@ def slim(html: str) -> str:
 
 
 def print_version(html: str) -> str:
-    """The page with its notes as print footnotes, numbered as on the web."""
-    if 'class="footnote"' not in html:
+    """The page with its notes as print footnotes, numbered as on the web; the sources as a list."""
+    if 'class="footnote"' not in html and 'class="reference"' not in html:
         return html
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
     article = soup.find("article")
+    sources_as_list(soup, article)
     notes = {item["id"]: item for item in article.select("div.footnote li[id]")}
     placed: set[str] = set()
     for marker in article.select("sup[id^=fnref]"):
@@ -207,46 +214,3 @@ def _strip_ends(tag) -> None:
         tag.contents[0].replace_with(tag.contents[0].lstrip(space))
     if tag.contents and isinstance(tag.contents[-1], NavigableString):
         tag.contents[-1].replace_with(tag.contents[-1].rstrip(space))
-
-
-class LetterVariant:
-    """The same document on US Letter paper, laid out in a forked process.
-
-    The A4 and the Letter layouts take as long as each other: side by side on
-    two cores, the second costs almost nothing.
-    """
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.process = None
-
-    def start(self, html: str) -> None:
-        import multiprocessing
-
-        # Last among the document's own styles, so that it wins over the A4 of styles.scss.
-        html = html.replace("</head>", "<style>@page { size: letter; }</style></head>", 1)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.process = multiprocessing.get_context("fork").Process(target=render, args=(html, self.path))
-        self.process.start()
-
-    def finish(self) -> None:
-        if self.process is None:
-            log.error(f"the PDF {self.path.name}: the document to render never came")
-            return
-        self.process.join()
-        if self.process.exitcode != 0:
-            log.error(f"the PDF {self.path.name}: rendering failed (see the messages above)")
-        else:
-            log.info(f"PDF written: {self.path}")
-
-
-def render(html: str, path: Path) -> None:
-    """In the child process: exit 1 if WeasyPrint reported an error."""
-    from weasyprint import HTML
-
-    failures = []
-    handler = logging.Handler(level=logging.ERROR)
-    handler.emit = failures.append
-    logging.getLogger("weasyprint").addHandler(handler)
-    HTML(string=html).write_pdf(str(path))
-    os._exit(1 if failures else 0)

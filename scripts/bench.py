@@ -4,9 +4,11 @@ Builds the site RUNS times each way, in temporary folders, and prints the
 median wall time (and CPU time, which depends less on what else the machine is
 doing): a bare Material build of the same pages (mkdocs.yml without our hooks,
 plugins other than search, templates and styles), the plain build, the build
-with the PDF (A4 and Letter) and the offline build; then the ratios against the
-goals (PDF build at most 4x the plain build, plain build at most 1.5x the bare
-build) and the PDFs' sizes. Then what a reader's first visit costs: the
+with the PDF (A4 and Letter), the build with the EPUB, the offline build, and
+the whole `make site` (site, two PDFs, EPUB, offline zip); then the ratios
+against the goals (PDF build at most 4x the plain build, plain build at most
+1.5x the bare build, `make site` at most 5x the plain build) and the sizes of
+the PDFs, the EPUB and the offline zip. Then what a reader's first visit costs: the
 compressed weight of a few pages (scripts/page_weight.py, goal at most 70 KiB)
 and their Lighthouse mobile scores (scripts/lighthouse.py, goal 100 in each
 category), when Lighthouse is installed (`make bench` installs it).
@@ -66,6 +68,24 @@ def timed(config: Path, site: Path, **env: str) -> tuple[float, float]:
     return wall, cpu
 
 
+def make_site(folder: Path) -> tuple[float, float]:
+    """(wall, cpu) seconds of the whole production build, as CI runs it."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run(
+        ["make", "--no-print-directory", "site", f"SITE={folder / 'site'}", f"BUILD={folder / 'build'}", f"VENV={sys.prefix}"],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        sys.exit(f"make site failed:\n{result.stdout}{result.stderr}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         folder = Path(tmp)
@@ -73,12 +93,15 @@ def main() -> None:
             "bare Material": (bare_config(folder), {}),
             "plain": (ROOT / "mkdocs.yml", {}),
             "PDF (A4 + Letter)": (ROOT / "mkdocs.yml", {"ENABLE_PDF_EXPORT": "1"}),
+            "EPUB": (ROOT / "mkdocs.yml", {"ENABLE_EPUB_EXPORT": "1"}),
             "offline": (ROOT / "mkdocs.yml", {"OFFLINE": "true"}),
         }
         results: dict[str, tuple[float, float]] = {}
         for name, (config, env) in builds.items():
             runs = [timed(config, folder / name.replace(" ", "-"), **env) for _ in range(RUNS)]
             results[name] = (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
+        runs = [make_site(folder / f"make-site-{run}") for run in range(RUNS)]
+        results["make site (all)"] = (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
         print(f"median of {RUNS} runs     wall      cpu")
         for name, (wall, cpu) in results.items():
             print(f"  {name:<20} {wall:6.2f} s {cpu:6.2f} s")
@@ -86,8 +109,11 @@ def main() -> None:
         print(f"PDF build / plain build:  {pdf / plain:.2f}x (goal: at most 4x)")
         print(f"plain build / bare build: {plain / bare:.2f}x (goal: at most 1.5x)")
         print(f"offline / plain build:    {results['offline'][0] / plain:.2f}x")
-        for pdf_file in sorted((folder / "PDF-(A4-+-Letter)" / "downloads").glob("*.pdf")):
-            print(f"  {pdf_file.name}: {pdf_file.stat().st_size / 1024:.0f} KiB")
+        print(f"EPUB build / plain build: {results['EPUB'][0] / plain:.2f}x")
+        whole, whole_cpu = results["make site (all)"]
+        print(f"make site / plain build:  {whole / plain:.2f}x wall, {whole_cpu / results['plain'][1]:.2f}x cpu (goal: at most 5x)")
+        for download in sorted((folder / f"make-site-{RUNS - 1}" / "site" / "downloads").iterdir()):
+            print(f"  {download.name}: {download.stat().st_size / 1024:.0f} KiB")
         print(f"load average now: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
         reader(folder / "plain")
     suite()

@@ -1,4 +1,4 @@
-"""Every page links the PDF and the offline copy, and `make site` makes them where the links point."""
+"""Every page links the PDFs, the EPUB and the offline copy, and `make site` makes them where the links point."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
-
 
 
 def pages(site: Path) -> list[Path]:
@@ -26,17 +24,20 @@ def target(html: Path, href: str) -> Path:
     return html.parent / posixpath.normpath(href)
 
 
-def test_every_page_links_the_pdfs_and_the_offline_copy(build):
+def test_every_page_links_the_pdfs_the_epub_and_the_offline_copy(build):
     for html in pages(build.site):
         links = download_links(html)
         suffixes = sorted(posixpath.splitext(link)[1] for link in links)
-        assert suffixes == [".pdf", ".pdf", ".zip"], f"{html}: {links}"
+        assert suffixes == [".epub", ".pdf", ".pdf", ".zip"], f"{html}: {links}"
 
 
 def test_the_home_page_offers_the_downloads(build):
     soup = build.soup("index.html")
     assert soup.select_one(".edition-downloads--home h2")
-    assert len(soup.select(".edition-downloads--home a.md-button")) == 3
+    buttons = [a["href"] for a in soup.select(".edition-downloads--home a.md-button")]
+    assert sorted(posixpath.splitext(href)[1] for href in buttons) == [".epub", ".pdf", ".pdf", ".zip"]
+    # the EPUB beside the PDFs
+    assert buttons.index(next(b for b in buttons if b.endswith(".epub"))) == 2
 
 
 @pytest.mark.parametrize("where", ["index.html", "essay/14-opsc/index.html", "bibliography/index.html"])
@@ -63,18 +64,18 @@ def test_the_pdf_that_reference_managers_save_is_where_make_site_puts_it(product
 def test_the_links_exist_on_every_page_of_make_site(production):
     for html in pages(production.site):
         links = download_links(html)
-        assert len(links) == 3, html
+        assert len(links) == 4, html
         assert all(target(html, href).is_file() for href in links), html
 
 
 def test_the_offline_copy_links_its_own_pdfs(production, tmp_path):
-
     with zipfile.ZipFile(production.download("protecting-children-from-trafficking-offline.zip")) as archive:
         archive.extractall(tmp_path)
     copy = next(tmp_path.iterdir())
     for html in pages(copy):
         links = download_links(html)
-        assert [posixpath.splitext(link)[1] for link in links] == [".pdf", ".pdf"], f"{html}: no zip inside the zip"
+        # No zip inside the zip, and no EPUB: the copy stays small (at most 600 KiB, test_offline.py).
+        assert [posixpath.splitext(link)[1] for link in links] == [".pdf", ".pdf"], f"{html}: {links}"
         assert all(target(html, href).is_file() for href in links), html
 
 

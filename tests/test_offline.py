@@ -1,8 +1,10 @@
-"""The offline copy works from its zip with no network: search, notes, navigation.
+"""The offline copy works from its zip with no network: search, notes, navigation; and it is lean.
 
 The zip that `make site` puts into the site is unpacked and opened from
 file:// in Chromium; every request that is not for a local file is aborted
-and recorded, and none may be made.
+and recorded, and none may be made; a local file that is missing is recorded
+too. The copy carries no source maps and only the search languages the site
+uses (hook offline_copy.py), so that the zip stays at most 600 KiB.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from conftest import ROOT, front_matter, section_files
 from playwright.sync_api import expect, sync_playwright
 
 ZIP = "protecting-children-from-trafficking-offline.zip"
+MAX_ZIP = 600 * 1024
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +48,13 @@ def page(browser):
     context = browser.new_context()
     page = context.new_page()
     page.elsewhere = []
+    page.missing = []  # local files a page asks for that are not there
+
+    def failed(request):
+        if "ERR_FILE_NOT_FOUND" in (request.failure or ""):
+            page.missing.append(request.url)
+
+    page.on("requestfailed", failed)
 
     def only_files(route):
         if route.request.url.startswith("file://"):
@@ -99,11 +109,49 @@ def test_next_page_link_leads_to_the_next_section(page, copy):
     assert page.elsewhere == []
 
 
-def test_no_page_requests_anything_but_local_files(page, copy):
-    for html in sorted(copy.rglob("*.html")):
+def test_every_page_is_styled_and_requests_only_local_files_that_are_there(page, copy):
+    """The "not found" page too: its links and styles are relative to the copy, not to the disk's root."""
+    pages = sorted(copy.rglob("*.html"))
+    assert copy / "404.html" in pages
+    for html in pages:
         page.goto(html.as_uri())
         page.wait_for_load_state("load")
+        # Material's stylesheet is there: its header stays at the top.
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky", html.name
     assert page.elsewhere == []
+    assert page.missing == []
+
+
+def test_the_not_found_page_leads_into_the_copy(page, copy):
+    page.goto((copy / "404.html").as_uri())
+    page.get_by_role("link", name="Start reading the essay").click()
+    expect(page).to_have_url(re.compile(rf"{re.escape(copy.as_uri())}/essay/01-[^/]+\.html$"))
+    expect(page.locator("article h1")).to_contain_text(front_matter(section_files()[0])["title"])
+    assert page.elsewhere == [] and page.missing == []
+
+
+def test_the_zip_is_at_most_600_kib(production):
+    assert production.download(ZIP).stat().st_size <= MAX_ZIP
+
+
+def test_no_source_maps_and_no_search_languages_the_site_does_not_use(copy, config):
+    assert list(copy.rglob("*.map")) == []
+    for path in [*copy.rglob("*.js"), *copy.rglob("*.css")]:
+        assert b"sourceMappingURL" not in path.read_bytes(), path.name
+    others = [language for language in search_languages(config) if language != "en"]
+    lunr = copy / "assets" / "javascripts" / "lunr"
+    shipped = sorted(path.name for path in lunr.rglob("*") if path.is_file()) if lunr.exists() else []
+    # English is built into the search worker; another language needs its file and lunr's two helpers.
+    expected = [f"lunr.{language}.min.js" for language in others]
+    expected += ["lunr.multi.min.js", "lunr.stemmer.support.min.js"] if others else []
+    assert shipped == sorted(expected)
+
+
+def search_languages(config) -> list[str]:
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "search" in plugin:
+            return (plugin["search"] or {}).get("lang") or [config["theme"]["language"]]
+    return [config["theme"]["language"]]
 
 
 def test_search_shim_is_shipped_not_fetched(copy):

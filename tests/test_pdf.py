@@ -291,6 +291,58 @@ def test_every_internal_link_has_a_destination(pdf):
     assert external >= 11
 
 
+def bib_addresses() -> set[str]:
+    """Every address references.bib gives (url, archived, current), as a reader types it."""
+    from pybtex.database import parse_file
+
+    addresses = set()
+    for entry in parse_file(str(ROOT / "references.bib")).entries.values():
+        for key in ("url", "archived", "current"):
+            if key in entry.fields:
+                addresses.add(entry.fields[key].replace("\\%", "%"))
+    return addresses
+
+
+def page_addresses(site: Path) -> set[str]:
+    """Every link to elsewhere in the pages the PDF is made of (not the home page nor the whole essay)."""
+    from bs4 import BeautifulSoup
+
+    addresses = set()
+    for html in sorted(site.rglob("index.html")):
+        where = html.parent.relative_to(site).as_posix()
+        if where in (".", "whole-essay", "contributing"):
+            continue
+        article = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").find("article")
+        # The website's own: the edit button, the "Cite this section" box, the downloads.
+        for widget in article.select(".md-content__button, #cite-this-section, .edition-downloads"):
+            widget.decompose()
+        addresses |= {a["href"] for a in article.find_all("a", href=True) if re.match(r"^(https?|tel|sms):", a["href"])}
+    return addresses
+
+
+def external_links(reader: PdfReader) -> list[str]:
+    return [
+        str(link["/A"]["/URI"])
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if "/A" in (link := annotation.get_object()) and "/URI" in link["/A"]
+    ]
+
+
+@pytest.mark.parametrize("paper", [PDF, LETTER])
+def test_every_external_link_goes_exactly_where_the_source_or_the_page_says(paper, production, config):
+    """The UNOG press release's %28/%29 stay as they are (mkdocs-to-pdf 0.12.1 turned them into -28/-29)."""
+    links = external_links(PdfReader(production.download(paper)))
+    bib, pages = bib_addresses(), page_addresses(production.site)
+    allowed = bib | pages | {config["site_url"]}
+    assert len(links) > 80
+    assert [link for link in links if link not in allowed] == []
+    # Every address of every source is in the PDF, and so is every link of its pages.
+    assert bib - set(links) == set()
+    assert pages - set(links) == set()
+    assert any("%28httpNewsByYear_en%29" in link for link in links)
+
+
 def test_sources_link_back_to_the_notes(pdf):
     names = pdf.reader.named_destinations
     backlinks = [name for name in names if ":fnref" in name]
@@ -341,6 +393,74 @@ def test_letter_variant_has_the_same_essay(pdf, letter, essay):
     text = canon(letter.body())
     for section in essay.sections:
         assert canon(section.words) in text, f"section {section.number}"
+
+
+HEAD_ZONE = 60  # points from the top of the page: the running head lives above this
+
+
+def is_note(chunk: Chunk) -> bool:
+    return abs(chunk.size - NOTE) < 0.2 and "Serif" in chunk.font
+
+
+def starts(reader: PdfReader) -> list[tuple[str, int, float, bool]]:
+    """What sets the running head, in order: parts and pages (h1), and the sections of parts (h2).
+
+    Each with the page and the height where it starts (the outline's
+    destinations), and whether it is a part or page (which starts a new page).
+    """
+    parts = dict(parts_and_sections())
+    found = []
+    previous = None
+    for item in reader.outline:
+        if isinstance(item, list):
+            if previous in parts:
+                found += [
+                    (child.title, reader.get_destination_page_number(child), float(child.top), False)
+                    for child in item
+                    if not isinstance(child, list) and child.title in parts[previous]
+                ]
+            continue
+        found.append((item.title, reader.get_destination_page_number(item), float(item.top), True))
+        previous = item.title
+    return found
+
+
+def body_chunks(page: list[Chunk], height: float) -> list[Chunk]:
+    return [c for c in page if BOTTOM_MARGIN < c.y < height - HEAD_ZONE and not is_note(c)]
+
+
+@pytest.mark.parametrize("paper", [PDF, LETTER])
+def test_running_heads_name_the_section_at_the_top_of_the_page(paper, production):
+    """A page that goes on with a section names it, even if the next section starts lower down."""
+    document = Pdf(production.download(paper))
+    entries = starts(document.reader)
+    for index in range(entries[0][1], len(document.pages)):
+        height = float(document.reader.pages[index].mediabox.height)
+        page = document.pages[index]
+        head = canon("".join(c.text for c in page if c.y > height - HEAD_ZONE))
+        here = [(title, top) for title, number, top, _ in entries if number == index]
+        if here and not [c for c in body_chunks(page, height) if c.y > here[0][1] + 1]:
+            expected = here[0][0]  # the page opens with it
+        else:
+            expected = [title for title, number, _, _ in entries if number < index][-1]
+        assert head.casefold() == canon(expected).casefold(), f"page {index + 1}: {head!r}, not {expected!r}"
+
+
+@pytest.mark.parametrize("paper", [PDF, LETTER])
+def test_no_page_is_left_a_quarter_blank_before_its_part_goes_on(paper, production):
+    """Charts and their tables break between them or shrink; only a part's (or a page's) last page may end early."""
+    document = Pdf(production.download(paper))
+    entries = starts(document.reader)
+    new_pages = {number for _, number, _, top_level in entries if top_level}
+    for index in range(entries[0][1], len(document.pages) - 1):
+        if index + 1 in new_pages:
+            continue
+        height = float(document.reader.pages[index].mediabox.height)
+        body = body_chunks(document.pages[index], height)
+        notes = [c.y + NOTE for c in document.pages[index] if is_note(c) and c.y > BOTTOM_MARGIN]
+        floor = max(notes) if notes else BOTTOM_MARGIN + 14
+        blank = min(c.y for c in body) - floor
+        assert blank < height / 4, f"page {index + 1}: {blank:.0f} pt blank at the foot"
 
 
 def test_plain_build_does_not_load_the_pdf_machinery(tmp_path):

@@ -46,6 +46,7 @@ EXPECTED = {
     ],
     "nav": [
         "edition.CitationPipeline.on_nav",
+        "edition/epub_export.py:on_nav",
         "edition/pdf_export.py:on_nav",
     ],
     "page_markdown": [
@@ -82,9 +83,11 @@ EXPECTED = {
     "post_build": [
         "material.SearchPlugin.on_post_build",  # writes the search index
         "edition/robots_txt.py:on_post_build",
+        "edition/epub_export.py:on_post_build",  # reads the written section pages
         "edition/pdf_export.py:on_post_build",
         "edition/lazy_search.py:on_post_build",  # -10: splits the index the search plugin wrote
-        "material.OfflinePlugin.on_post_build",  # -100 (Material's own)
+        "material.OfflinePlugin.on_post_build",  # -100 (Material's own): writes search_index.js
+        "edition/offline_copy.py:on_post_build",  # -200: then the copy drops what file:// never reads
     ],
     "startup": [
         "material.SearchPlugin.on_startup",

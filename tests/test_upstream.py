@@ -10,7 +10,8 @@ interface, the test below names it and fails first when an upgrade changes it
   overrides/assets/javascripts/workers/lazy-search.js);
 - Material's offline plugin putting the iframe-worker polyfill in `extra.polyfills` (overrides/main.html);
 - Material's search dialog markup (edition/accessibility_fixes.py);
-- mkdocs-to-pdf's event hook module name and handler options (edition/pdf_export.py).
+- mkdocs-to-pdf's event hook module name and handler options (edition/pdf_export.py);
+  the PDF renderer's internals are in tests/test_upstream_pdf.py.
 """
 
 from __future__ import annotations
@@ -157,12 +158,6 @@ def test_material_search_dialog_markup_is_what_accessibility_fixes_names():
 
 
 # mkdocs-to-pdf
-
-
-def test_mkdocs_to_pdf_imports_its_event_hook_module_by_the_name_we_register():
-    from mkdocs_to_pdf.drivers.event_hook import EventHookHandler
-
-    assert EventHookHandler._module_name == pdf_export.EVENT_HOOK_MODULE
 
 
 def test_mkdocs_to_pdf_takes_the_template_folder_and_theme_handler_options():
