@@ -22,7 +22,7 @@ help:
 	@echo "make serve   preview the site with live reload on http://127.0.0.1:8000"
 	@echo "make test    run every check that CI runs"
 	@echo "make site    the production build: site, PDF and offline zip in $(SITE)/"
-	@echo "make lint    check references.bib, spelling and Markdown style (as pre-commit does)"
+	@echo "make lint    check references.bib, spelling, Markdown style and the workflows (as pre-commit does)"
 	@echo "make linkcheck  ask every source's address whether it still answers (needs the internet)"
 	@echo "make screenshots  phone and desktop screenshots, light and dark, in screenshots/"
 	@echo "make bench   time the builds; weigh first visits; Lighthouse scores (numbers, not tests)"
@@ -65,6 +65,7 @@ lint: $(STAMP) $(NODE_BIN)/markdownlint-cli2
 	$(BIN)/edition-check-bib references.bib
 	$(BIN)/codespell
 	$(NODE_BIN)/markdownlint-cli2
+	$(BIN)/zizmor --offline .github/workflows
 
 $(NODE_BIN)/markdownlint-cli2:
 	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix .cache/node markdownlint-cli2@$(MARKDOWNLINT_CLI2)

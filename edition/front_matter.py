@@ -133,6 +133,12 @@ def split(text: str, name: str) -> tuple[str, int]:
     return match.group(1), 2
 
 
+def section_line(text: str) -> int:
+    """The line of the `section:` key in a page's front matter."""
+    match = re.search(r"^section\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
 def check(text: str, src_uri: str) -> dict:
     """The page's front matter, validated for its kind of page; SourceError naming line and key."""
     yaml_text, first_line = split(text, src_uri)
@@ -239,14 +245,17 @@ def _resolves_to_other(word: str) -> bool:
     return yaml.safe_load(word) != word
 
 
-def check_sections(sections: dict[str, int]) -> list[str]:
-    """Two essay pages may not claim one section number: `Cite this section` would be wrong."""
+def check_sections(sections: dict[str, tuple[int, int]]) -> list[str]:
+    """Two essay pages may not claim one section number: `Cite this section` would be wrong.
+
+    `sections` maps each essay page to (its section number, the line of its `section:` key).
+    """
     seen: dict[int, str] = {}
     problems = []
-    for src_uri, number in sorted(sections.items()):
+    for src_uri, (number, line) in sorted(sections.items()):
         if number in seen:
             problems.append(
-                f"docs/{src_uri}: front matter key 'section': {number} is already the section of docs/{seen[number]}"
+                f"docs/{src_uri}:{line}: front matter key 'section': {number} is already the section of docs/{seen[number]}"
             )
         else:
             seen[number] = src_uri

@@ -78,7 +78,7 @@ def on_files(files, config):
     _metas.clear()
     root = _root(config)
     problems: list[str] = []
-    sections: dict[str, int] = {}
+    sections: dict[str, tuple[int, int]] = {}
     total = 0
     pages = files.documentation_pages(inclusion=lambda level: level is not InclusionLevel.EXCLUDED)
     sources = [(f"docs/{page.src_uri}", page.abs_src_path, page.src_uri) for page in pages]
@@ -92,7 +92,7 @@ def on_files(files, config):
                 meta = front_matter.check(text, src_uri)
                 _metas[src_uri] = meta
                 if front_matter.kind_of(src_uri) is front_matter.Section:
-                    sections[src_uri] = meta["section"]
+                    sections[src_uri] = (meta["section"], front_matter.section_line(text))
                 body_start = front_matter.YAML_RE.match(text).end()
             check_markdown(text, body_start)
             check_snippets(text, root)
