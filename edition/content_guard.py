@@ -426,24 +426,34 @@ CSS_FUNCTIONS = {"rgb", "rgba", "hsl", "hsla", "var", "calc", "min", "max", "cla
                  "translatey", "rotate", "scale", "not", "is", "where"}  # fmt: skip
 
 
+MAX_CSS_NESTING = 8
+
+
 def check_css(css: str) -> list[str]:
-    """A stylesheet as a browser tokenises it: no @import, no url() or function but a few, to another host."""
+    """A stylesheet as a browser tokenises it: no @import, no url() to another host, few functions, little nesting."""
     problems: list[str] = []
-    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-    for rule in rules:
-        if rule.type == "error":
-            problems.append(f"line {rule.source_line}: the CSS cannot be read ({rule.message})")
-        elif rule.type == "at-rule":
-            if rule.lower_at_keyword not in ("media", "supports", "font-face", "keyframes"):
-                problems.append(f"line {rule.source_line}: @{rule.at_keyword} is not allowed")
-            else:
+    pending = [(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), 0)]
+    while pending and len(problems) <= 20:
+        rules, depth = pending.pop()
+        for rule in rules:
+            if rule.type == "error":
+                problems.append(f"line {rule.source_line}: the CSS cannot be read ({rule.message})")
+            elif rule.type == "at-rule":
+                keyword = rule.lower_at_keyword
+                if keyword not in ("media", "supports", "font-face", "keyframes"):
+                    problems.append(f"line {rule.source_line}: @{rule.at_keyword} is not allowed")
+                    continue
                 problems += _check_tokens(rule.prelude or [])
-                problems += check_css(tinycss2.serialize(rule.content or [])) if rule.lower_at_keyword in ("media", "supports") else _check_tokens(rule.content or [])
-        else:
-            problems += _check_tokens(rule.prelude) + _check_tokens(rule.content)
-        if len(problems) > 20:
-            break
-    return problems
+                if keyword in ("media", "supports") and rule.content is not None:
+                    if depth >= MAX_CSS_NESTING:
+                        problems.append(f"line {rule.source_line}: rules nested more than {MAX_CSS_NESTING} deep")
+                        continue
+                    pending.append((tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True), depth + 1))
+                else:
+                    problems += _check_tokens(rule.content or [])
+            elif rule.type == "qualified-rule":
+                problems += _check_tokens(rule.prelude) + _check_tokens(rule.content)
+    return problems[:20]
 
 
 def _check_tokens(tokens) -> list[str]:
