@@ -343,50 +343,59 @@ def scan_text(text: str) -> tuple[list[Entry], dict[str, Macro], list[str]]:
         if len(entries) >= MAX_ENTRIES:
             raise BibSyntaxError(scanner.line(start), f"more than {MAX_ENTRIES:,} entries")
         key_line = scanner.line(start)
-        key = scanner.required(scanner.token(KEY_BRACE if close == "}" else KEY_PAREN), "a citation key", start)
-        entry = Entry(type=kind, key=key, line=key_line)
-        scanner.eat_whitespace()
-        no_comma = scanner.text[scanner.pos : scanner.pos + 1] not in (",", close)
-        if no_comma:
-            style.append(f"{key_line}: entry {key}: expected a comma after the key")
-        while True:
-            field_start = scanner.pos
-            fname = scanner.token(NAME)
-            if fname is not None:
-                if fname.startswith("@"):
-                    raise BibSyntaxError(
-                        key_line, f"entry {key} is not closed: a {close} is missing before line {scanner.line(field_start)}"
-                    )
-                fline = scanner.line()
-                if no_comma and not entry.fields and scanner.literal("=") is None:
-                    raise BibSyntaxError(key_line, f"expected a comma after the key {key} (a key has no spaces)")
-                elif no_comma and not entry.fields:
-                    pass
-                else:
-                    scanner.required(scanner.literal("="), f"= after the field name {fname} in entry {key}", start)
-                parts, size = _value(scanner, macros, start, f"entry {key}, field {fname.lower()}")
-                lower = fname.lower()
-                if lower in entry.fields:
-                    raise BibSyntaxError(fline, f"entry {key} has the field {lower} twice")
-                if size > MAX_FIELD_CHARS:
-                    raise BibSyntaxError(
-                        fline,
-                        f"entry {key}, field {lower} would expand to {size:,} characters (more than {MAX_FIELD_CHARS:,})",
-                    )
-                entry.fields[lower] = parts
-                entry.field_lines[lower] = fline
-                for kind_, part in parts:
-                    if kind_ == "text" and (RUN_ON.search(part) or "\n@" in part):
-                        style.append(f"{fline}: this value runs on into the next field: a closing brace is missing here")
-            if scanner.literal(",") is None:
-                break
-        if scanner.literal(close) is None:
+        runs_on: list[int] = []  # lines of values that swallowed the next field: the likely cause of an error
+        try:
+            key = scanner.required(scanner.token(KEY_BRACE if close == "}" else KEY_PAREN), "a citation key", start)
+            entry = Entry(type=kind, key=key, line=key_line)
             scanner.eat_whitespace()
-            if scanner.pos >= len(text):
-                raise BibSyntaxError(key_line, f"entry {key} is not closed: a {close} is missing")
-            raise BibSyntaxError(
-                scanner.line(), f"expected a comma or the closing {close} of entry {key}, found {text[scanner.pos]!r}"
-            )
+            no_comma = scanner.text[scanner.pos : scanner.pos + 1] not in (",", close)
+            if no_comma:
+                style.append(f"{key_line}: entry {key}: expected a comma after the key")
+            while True:
+                field_start = scanner.pos
+                fname = scanner.token(NAME)
+                if fname is not None:
+                    if fname.startswith("@"):
+                        raise BibSyntaxError(
+                            key_line, f"entry {key} is not closed: a {close} is missing before line {scanner.line(field_start)}"
+                        )
+                    fline = scanner.line()
+                    if no_comma and not entry.fields and scanner.literal("=") is None:
+                        raise BibSyntaxError(key_line, f"expected a comma after the key {key} (a key has no spaces)")
+                    elif no_comma and not entry.fields:
+                        pass
+                    else:
+                        scanner.required(scanner.literal("="), f"= after the field name {fname} in entry {key}", start)
+                    parts, size = _value(scanner, macros, start, f"entry {key}, field {fname.lower()}")
+                    lower = fname.lower()
+                    if lower in entry.fields:
+                        raise BibSyntaxError(fline, f"entry {key} has the field {lower} twice")
+                    if size > MAX_FIELD_CHARS:
+                        raise BibSyntaxError(
+                            fline,
+                            f"entry {key}, field {lower} would expand to {size:,} characters (more than {MAX_FIELD_CHARS:,})",
+                        )
+                    entry.fields[lower] = parts
+                    entry.field_lines[lower] = fline
+                    for kind_, part in parts:
+                        if kind_ == "text" and (RUN_ON.search(part) or "\n@" in part):
+                            runs_on.append(fline)
+                            style.append(f"{fline}: this value runs on into the next field: a closing brace is missing here")
+                if scanner.literal(",") is None:
+                    break
+            if scanner.literal(close) is None:
+                scanner.eat_whitespace()
+                if scanner.pos >= len(text):
+                    raise BibSyntaxError(key_line, f"entry {key} is not closed: a {close} is missing")
+                raise BibSyntaxError(
+                    scanner.line(), f"expected a comma or the closing {close} of entry {key}, found {text[scanner.pos]!r}"
+                )
+        except BibSyntaxError:
+            if runs_on:
+                raise BibSyntaxError(
+                    runs_on[0], "this value runs on into the next field: a closing brace is missing here"
+                ) from None
+            raise
         first = keys.get(key.lower())
         if first is not None:
             same = "the same key" if first.key == key else f"the key {first.key} (keys differ only in case)"

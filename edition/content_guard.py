@@ -288,7 +288,9 @@ class _Checker:
         elif attribute == "href" and name == "a":
             problem = check_url(value, resource=False)
             if problem:
-                self.add(f"a link {problem}", value.strip()[:40])
+                scheme = SCHEME.match(INVISIBLE.sub("", value).lower())
+                hint = scheme.group(1)[1:] if scheme else ""  # found even when entity-encoded: &#106;avascript
+                self.add(f"a link {problem}", f"{value.strip()[:40]}\0{hint}\0href")
             if element.get("target") not in (None, "_blank") or (
                 element.get("target") and "noopener" not in (element.get("rel") or "").split()
             ):
@@ -559,11 +561,23 @@ def _read(path) -> str:
         return ""
 
 
+def _occurrences(text: str, needle: str, limit: int = 50):
+    """Where the needle occurs outside inline code (`<iframe>` in a sentence about it is not the culprit)."""
+    lower = text.lower()
+    at = lower.find(needle)
+    while at != -1 and limit:
+        line_start = lower.rfind("\n", 0, at) + 1
+        if lower.count("`", line_start, at) % 2 == 0:
+            yield at
+        at = lower.find(needle, at + 1)
+        limit -= 1
+
+
 def _where(sources: list[tuple[str, str]], own: str, problem: Problem) -> str:
     """FILE:LINE where the needle first occurs, the page itself first; where a note came from."""
     place = own
     for needle in filter(None, problem.needle.lower().split("\0")):
-        hit = next(((name, text, text.lower().find(needle)) for name, text in sources if needle in text.lower()), None)
+        hit = next(((name, text, at) for name, text in sources for at in _occurrences(text, needle)), None)
         if hit:
             name, text, at = hit
             place = f"{name}:{text.count(chr(10), 0, at) + 1}" + ("" if name == own else f" (shown on {own})")
