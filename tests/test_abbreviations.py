@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 from reading import article
 
-ABBREVIATIONS = ROOT / "docs" / "includes" / "abbreviations.md"
+ABBREVIATIONS = ROOT / "includes" / "abbreviations.md"
 DEFINITION = re.compile(r"^\*\[(?P<term>[^\]]+)\]:\s*(?P<meaning>.+)$")
 NOT_PROSE = ("abbr", "code", "pre", "svg", "script", "style")
 
