@@ -90,6 +90,9 @@ def main() -> None:
             print(f"  {pdf_file.name}: {pdf_file.stat().st_size / 1024:.0f} KiB")
         print(f"load average now: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
         reader(folder / "plain")
+    from scripts import hostile_bench
+
+    hostile_bench.main()
 
 
 def reader(site: Path) -> None:
