@@ -42,7 +42,7 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from pathlib import Path
 
 import tinycss2
 import tinyhtml5
@@ -550,6 +550,7 @@ def _sources(page, config) -> list[tuple[str, str]]:
     for name in re.findall(r'^\s*-+8<-+\s+"([^"]+)"', found[0][1], re.MULTILINE):
         path = name if name == "CONTRIBUTING.md" else posixpath.join("includes", name)
         found.append((path, _read(os.path.join(base, path))))
+    found += [(name, _read(os.path.join(base, name))) for name in source_guard._include_files(Path(base))]
     found += [(f"docs/{uri}", text) for uri, text in source_guard._texts.items() if uri != page.file.src_uri]
     found.append(("references.bib", _read(os.path.join(base, "references.bib"))))
     return found
