@@ -34,7 +34,7 @@ help:
 	@echo "make test    run every check that CI runs"
 	@echo "make test-properdocs  the same checks, with ProperDocs building the site instead of MkDocs"
 	@echo "make site    the production build: site, PDF, EPUB and offline zip in $(SITE)/"
-	@echo "make lint    check references.bib, spelling and Markdown style (as pre-commit does)"
+	@echo "make lint    check references.bib, spelling, Markdown style and the workflows (as pre-commit does)"
 	@echo "make linkcheck  ask every source's address whether it still answers (needs the internet)"
 	@echo "make pdf-ua  check the PDFs of make site with veraPDF's PDF/UA-1 profile (downloads veraPDF)"
 	@echo "make screenshots  phone and desktop screenshots, light and dark, in screenshots/"
@@ -106,6 +106,7 @@ lint: $(STAMP) $(NODE_BIN)/markdownlint-cli2
 	$(BIN)/edition-check-bib references.bib
 	$(BIN)/codespell
 	$(NODE_BIN)/markdownlint-cli2
+	$(BIN)/zizmor --offline .github/workflows
 
 $(NODE_BIN)/markdownlint-cli2:
 	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix .cache/node markdownlint-cli2@$(MARKDOWNLINT_CLI2)

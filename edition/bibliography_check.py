@@ -5,10 +5,14 @@ mistake with a raw pybtex traceback (a missing brace, a duplicate key), or
 with nothing at all: an empty file makes every citation vanish, an
 unescaped `%` silently cuts a title, a `@string` macro doubled twenty times
 expands to 134 MB, and a `javascript:` address becomes a live link in a
-note. This hook runs first (higher priority), reads the file with a small
-scanner of its own that knows line numbers, and stops the build with a
-message naming the line or the key. It also runs from the command line,
-for pre-commit and `make lint`: `edition-check-bib references.bib`.
+note. This hook runs first (higher priority), reads the file with a
+scanner of its own that follows pybtex's grammar token for token (so it reads
+exactly what pybtex reads, `@comment` included) but knows line numbers and
+measures `@string` expansions without building them, and stops the build
+with a message naming the line or the key. pybtex's own parser has neither
+line numbers for its readers nor a bound on expansion, hence the scanner.
+It also runs from the command line, for pre-commit and `make lint`:
+`edition-check-bib references.bib`.
 
 The file is also read by programs other than the edition's (biber and
 biblatex, BibTeX styles, bibtexparser, reference managers), so two rules
@@ -16,12 +20,13 @@ keep it portable: an address is written exactly as it is (`%28`, never
 `\\%28`, which biber turns into `%5C%28`), and every entry has an author,
 an editor or a `key`, without which BibTeX styles cannot sort it.
 
-Tests: tests/test_guard.py (each rule, and the build stopping),
+Tests: tests/test_red_team.py (family "bibliography", with hypothesis), tests/test_guard.py (each rule),
 tests/test_references.py (the file as bibtexparser, pybtex and biber read it).
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
 import os
 import re
@@ -44,7 +49,6 @@ KEY_PATTERN = re.compile(r"^[A-Z][A-Za-z]*\d{4}[a-z]+$")
 SAFE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[^\s<>\"'`()\[\]{}\\]*)?$")
 TEX_ESCAPE = re.compile(r"\\(.)")
 MARKUP = re.compile(r"<\s*[A-Za-z/!?]")
-MONTHS = {m: 3 for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")}
 
 
 @event_priority(200)
@@ -70,7 +74,7 @@ class Entry:
     type: str
     key: str
     line: int
-    fields: dict[str, list] = field(default_factory=dict)  # name -> [(kind, text)], kind: "text" or "macro"
+    fields: dict[str, list] = field(default_factory=dict)  # name -> [("text", str) | ("macro", Macro)]
     field_lines: dict[str, int] = field(default_factory=dict)
 
 
@@ -91,111 +95,49 @@ def check_file(path: str, shown_as: str | None = None) -> list[str]:
     name = shown_as or path
     if not os.path.isfile(path):
         return [f"{name}: the bibliography file is missing (plugins.bibtex.bib_file in mkdocs.yml names it)"]
-    with open(path, encoding="utf-8-sig") as handle:
-        text = handle.read()
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_BIB_BYTES + 1)
+    if len(data) > MAX_BIB_BYTES:
+        return [f"{name}: larger than {MAX_BIB_BYTES // 1024} KiB; is it the file you meant?"]
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return [f"{name}:{line}: byte 0x{data[error.start]:02x} is not UTF-8: save the file as UTF-8"]
     return check_text(text, name)
 
 
 def check_text(text: str, name: str = "references.bib") -> list[str]:
     try:
-        entries, strings = scan(text)
+        entries, _, style = scan_text(text)
     except BibSyntaxError as error:
         return [f"{name}:{error.line}: {error.message}"]
-    problems: list[str] = []
     if not entries:
         return [f"{name}: the bibliography has no entries, so every citation would vanish"]
+    problems = [f"{name}:{p}" for p in style]
     problems += _check_keys(entries, name)
-    problems += _check_macros(entries, strings, name)
     if problems:
         return problems
     for entry in entries:
-        problems += _check_fields(entry, strings, name)
+        problems += _check_fields(entry, None, name)
     if problems:
         return problems
-    return _check_formatting(text, name)
+    return _check_formatting(text, name, entries)
 
 
 def _check_keys(entries: list[Entry], name: str) -> list[str]:
-    problems = []
-    seen: dict[str, Entry] = {}
-    for entry in entries:
-        first = seen.get(entry.key.lower())
-        if first is not None:
-            same = "the same key" if first.key == entry.key else f"the key {first.key} (keys differ only in case)"
-            problems.append(f"{name}:{entry.line}: duplicate key {entry.key}: line {first.line} already has {same}")
-        else:
-            seen[entry.key.lower()] = entry
-        if not KEY_PATTERN.match(entry.key):
-            problems.append(
-                f"{name}:{entry.line}: key {entry.key} does not follow AuthorYYYYword "
-                f"(letters, a four-digit year, a lower-case word, e.g. UNICEF2010protection)"
-            )
-    return problems
-
-
-def _check_macros(entries: list[Entry], strings: dict[str, tuple[int, list]], name: str) -> list[str]:
-    """Sizes of @string expansions, computed without expanding anything."""
-    problems = []
-    sizes: dict[str, int] = dict(MONTHS)
-
-    def size(macro: str, trail: tuple[str, ...]) -> int:
-        if macro in sizes:
-            return sizes[macro]
-        if macro in trail:
-            raise BibSyntaxError(strings[macro][0], f"@string {macro} refers to itself")
-        if macro not in strings:
-            raise KeyError(macro)
-        total = sum(len(t) if kind == "text" else size(t, (*trail, macro)) for kind, t in strings[macro][1])
-        sizes[macro] = min(total, 10**12)
-        return sizes[macro]
-
-    for macro, (line, _) in strings.items():
-        try:
-            if size(macro, ()) > MAX_FIELD_CHARS:
-                problems.append(
-                    f"{name}:{line}: @string {macro} would expand to {sizes[macro]:,} characters "
-                    f"(more than {MAX_FIELD_CHARS:,}); write the text out instead"
-                )
-        except KeyError as missing:
-            problems.append(f"{name}:{line}: @string {macro} uses {missing.args[0]}, which no @string defines")
-        except BibSyntaxError as error:
-            problems.append(f"{name}:{error.line}: {error.message}")
-    if problems:
-        return problems
-    for entry in entries:
-        for fname, parts in entry.fields.items():
-            line = entry.field_lines[fname]
-            try:
-                total = sum(len(t) if kind == "text" else size(t.lower(), ()) for kind, t in parts)
-            except KeyError as missing:
-                problems.append(
-                    f"{name}:{line}: entry {entry.key}, field {fname} uses {missing.args[0]}, which no @string defines"
-                )
-                continue
-            if total > MAX_FIELD_CHARS:
-                problems.append(
-                    f"{name}:{line}: entry {entry.key}, field {fname} would expand to {total:,} characters "
-                    f"(more than {MAX_FIELD_CHARS:,})"
-                )
-    return problems
-
-
-def _expand(parts: list, strings: dict[str, tuple[int, list]]) -> str:
-    out = []
-    for kind, text in parts:
-        if kind == "text":
-            out.append(text)
-        elif text.lower() in strings:
-            out.append(_expand(strings[text.lower()][1], strings))
-        else:
-            out.append(text)  # a month name
-    return "".join(out)
+    return [
+        f"{name}:{entry.line}: key {entry.key} does not follow AuthorYYYYword "
+        f"(letters, a four-digit year, a lower-case word, e.g. UNICEF2010protection)"
+        for entry in entries
+        if not KEY_PATTERN.match(entry.key)
+    ]
 
 
 def _check_fields(entry: Entry, strings, name: str) -> list[str]:
     problems = []
     for fname, parts in entry.fields.items():
-        value = _expand(parts, strings)
+        value = expand(parts)
         where = f"{name}:{entry.field_lines[fname]}: entry {entry.key}, field {fname}"
         if fname in URL_FIELDS:
             url = value.strip()
@@ -226,7 +168,7 @@ def _check_fields(entry: Entry, strings, name: str) -> list[str]:
     return problems
 
 
-def _check_formatting(text: str, name: str) -> list[str]:
+def _check_formatting(text: str, name: str, entries: list[Entry]) -> list[str]:
     """Parse with pybtex as mkdocs-bibtex will, and format every entry with the plain style."""
     from pybtex.database.input.bibtex import Parser
     from pybtex.style.formatting.plain import Style
@@ -238,9 +180,9 @@ def _check_formatting(text: str, name: str) -> list[str]:
         return [f"{name}: pybtex cannot read the file: {error}"]
     style = Style()
     problems = []
-    lines = {m.group(2): text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"@(\w+)\s*[{(]\s*([^,\s]+)", text)}
+    lines = {entry.key.lower(): entry.line for entry in entries}
     for key, entry in data.entries.items():
-        where = f"{name}:{lines.get(key, '?')}: entry {key}"
+        where = f"{name}:{lines.get(key.lower(), '?')}: entry {key}"
         if entry.type not in ENTRY_TYPES:
             problems.append(f"{where}: type @{entry.type} cannot be formatted; use one of @{', @'.join(ENTRY_TYPES)}")
             continue
@@ -260,175 +202,268 @@ ENTRY_TYPES = (
 )  # fmt: skip
 
 
-# The scanner: BibTeX's grammar, enough of it to know where every entry and field is.
+# The scanner: pybtex's grammar, token for token (pybtex.database.input.bibtex.LowLevelParser),
+# so that the check reads exactly what mkdocs-bibtex will read: pybtex skips to every "@"
+# (inside "%" lines and inside @comment{…} too: @comment ends at its opening brace), keeps
+# "\}" as a brace, and expands @string macros as it reads. The scanner keeps macros as
+# references and their sizes as numbers, so a doubling bomb is measured, never built, and
+# it knows every line from a table of line starts (no rescans from the file's start).
+# tests/test_red_team.py runs both over generated files and asserts they agree.
 
 RUN_ON = re.compile(r"\n\s*[A-Za-z]+\s*=\s*[{\"]")
-IDENT = re.compile(r"[^\s\"#%'(),={}]+")
+NAME_CHARS = "A-Za-z" + re.escape("@!$&*+-./:;<>?[\\]^_`|~\x7f")
+NAME = re.compile(rf"[{NAME_CHARS}][{NAME_CHARS}0-9]*")
+KEY_BRACE = re.compile(r"[^\s,}]+")
+KEY_PAREN = re.compile(r"[^\s,]+")
+NUMBER = re.compile(r"[0-9]+")
+WHITESPACE = re.compile(r"\s+")
+QUOTE_SPECIAL = re.compile(r'["{}]')
+BRACE_SPECIAL = re.compile(r"[{}]")
+MAX_BRACE_DEPTH = 100  # pybtex's own limit
+MAX_BIB_BYTES = 1024 * 1024
+MAX_ENTRIES = 5_000
+
+
+@dataclass
+class Macro:
+    """A @string definition: its parts and the length of its expansion, computed without expanding."""
+
+    name: str
+    line: int
+    parts: list  # [("text", str) | ("macro", Macro)]
+    size: int
+
+
+def _month_macros() -> dict[str, Macro]:
+    from pybtex.database.input.bibtex import month_names
+
+    return {name: Macro(name, 0, [("text", value)], len(value)) for name, value in month_names.items()}
 
 
 class _Scanner:
     def __init__(self, text: str):
         self.text = text
         self.pos = 0
+        self.starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
 
     def line(self, pos: int | None = None) -> int:
-        return self.text.count("\n", 0, self.pos if pos is None else pos) + 1
+        return bisect.bisect_right(self.starts, self.pos if pos is None else pos)
 
-    def skip_space(self):
-        while self.pos < len(self.text):
-            char = self.text[self.pos]
-            if char.isspace():
-                self.pos += 1
-            elif char == "%":
-                end = self.text.find("\n", self.pos)
-                self.pos = len(self.text) if end == -1 else end
-            else:
-                break
+    def eat_whitespace(self):
+        match = WHITESPACE.match(self.text, self.pos)
+        if match:
+            self.pos = match.end()
 
-    def peek(self) -> str:
-        self.skip_space()
-        return self.text[self.pos] if self.pos < len(self.text) else ""
-
-    def expect(self, chars: str, what: str, start: int):
-        char = self.peek()
-        if not char:
-            raise BibSyntaxError(self.line(start), f"the entry starting here never ends: a closing brace is missing ({what})")
-        if char not in chars:
-            raise BibSyntaxError(self.line(), f"expected {what}, found {char!r}")
-        self.pos += 1
-        return char
-
-    def ident(self, what: str) -> str:
-        self.skip_space()
-        match = IDENT.match(self.text, self.pos)
+    def token(self, pattern: re.Pattern) -> str | None:
+        self.eat_whitespace()
+        match = pattern.match(self.text, self.pos)
         if not match:
-            found = self.text[self.pos : self.pos + 1] or "the end of the file"
-            raise BibSyntaxError(self.line(), f"expected {what}, found {found!r}")
+            return None
         self.pos = match.end()
         return match.group(0)
 
-    def braced(self, start: int) -> str:
-        """From after an opening brace to its matching closing brace."""
-        depth = 1
-        begin = self.pos
-        while self.pos < len(self.text):
-            char = self.text[self.pos]
-            if char == "\\":
-                self.pos += 2
-                continue
-            if char == "{":
-                depth += 1
-            elif char == "}":
-                depth -= 1
-                if depth == 0:
-                    self.pos += 1
-                    return self.text[begin : self.pos - 1]
-            elif char == "@" and self.text[self.pos - 1] == "\n" and depth >= 1:
-                raise BibSyntaxError(self.line(start), "a brace opened here is never closed (the next entry begins first)")
+    def literal(self, chars: str) -> str | None:
+        self.eat_whitespace()
+        if self.pos < len(self.text) and self.text[self.pos] in chars:
             self.pos += 1
-        raise BibSyntaxError(self.line(start), "a brace opened here is never closed")
+            return self.text[self.pos - 1]
+        return None
 
-    def quoted(self, start: int) -> str:
-        depth = 0
+    def required(self, found, what: str, start: int):
+        if found is None:
+            if self.pos >= len(self.text):
+                raise BibSyntaxError(
+                    self.line(start), f"the entry starting here never ends: a closing brace is missing ({what})"
+                )
+            raise BibSyntaxError(self.line(), f"expected {what}, found {self.text[self.pos]!r}")
+        return found
+
+    def string(self, quoted: bool, start: int) -> str:
+        """From after an opening brace or quote to its end, as pybtex reads it (no escapes)."""
         begin = self.pos
-        while self.pos < len(self.text):
-            char = self.text[self.pos]
-            if char == "\\":
-                self.pos += 2
-                continue
+        depth = 0
+        special = QUOTE_SPECIAL if quoted else BRACE_SPECIAL
+        while True:
+            match = (BRACE_SPECIAL if depth else special).search(self.text, self.pos)
+            if not match:
+                what = "a quotation mark" if quoted and not depth else "a brace"
+                raise BibSyntaxError(self.line(start), f"{what} opened here is never closed")
+            self.pos = match.end()
+            char = match.group(0)
             if char == "{":
                 depth += 1
+                if depth > MAX_BRACE_DEPTH:
+                    raise BibSyntaxError(self.line(), f"braces nested more than {MAX_BRACE_DEPTH} deep")
             elif char == "}":
+                if depth == 0:
+                    if quoted:
+                        raise BibSyntaxError(self.line(), "a closing brace here has no opening brace")
+                    return self.text[begin : self.pos - 1]
                 depth -= 1
             elif char == '"' and depth == 0:
-                self.pos += 1
                 return self.text[begin : self.pos - 1]
-            elif char == "\n" and self.text[self.pos + 1 : self.pos + 2] == "@":
-                break
-            self.pos += 1
-        raise BibSyntaxError(self.line(start), 'a quotation mark opened here is never closed')
-
-    def value(self) -> list:
-        parts = []
-        while True:
-            self.skip_space()
-            start = self.pos
-            char = self.peek()
-            if char == "{":
-                self.pos += 1
-                text = self.braced(start)
-                if RUN_ON.search(text):
-                    raise BibSyntaxError(
-                        self.line(start), "this value runs on into the next field: a closing brace is missing here"
-                    )
-                parts.append(("text", text))
-            elif char == '"':
-                self.pos += 1
-                parts.append(("text", self.quoted(start)))
-            elif char.isdigit():
-                parts.append(("text", self.ident("a number")))
-            elif char and char not in ",}#)=":
-                parts.append(("macro", self.ident("a value")))
-            else:
-                raise BibSyntaxError(self.line(), f"expected a value, found {char or 'the end of the file'!r}")
-            if self.peek() != "#":
-                return parts
-            self.pos += 1
 
 
 def scan(text: str) -> tuple[list[Entry], dict[str, tuple[int, list]]]:
-    """Entries and @string macros, or BibSyntaxError naming the line."""
+    """Entries and @string macros as pybtex reads them, or BibSyntaxError naming the line.
+
+    Entry.fields maps each field name (lower case) to its parts: ("text", str) or
+    ("macro", name); `strings` maps each macro name to (line, parts) as last defined.
+    """
+    entries, macros, _ = scan_text(text)
+    strings = {name: (m.line, _flat_parts(m.parts)) for name, m in macros.items() if m.line}
+    return entries, strings
+
+
+def scan_text(text: str) -> tuple[list[Entry], dict[str, Macro], list[str]]:
+    """The scan itself: entries, macros, and problems pybtex would accept (a missing comma, a run-on value)."""
     scanner = _Scanner(text)
     entries: list[Entry] = []
-    strings: dict[str, tuple[int, list]] = {}
+    macros = _month_macros()
+    style: list[str] = []
+    keys: dict[str, Entry] = {}
     while True:
         at = text.find("@", scanner.pos)
         if at == -1:
-            return entries, strings
+            return entries, macros, style
         scanner.pos = at + 1
         start = at
-        kind = scanner.ident("an entry type after @").lower()
-        close = {"{": "}", "(": ")"}[scanner.expect("{(", "{ after @" + kind, start)]
+        command = scanner.token(NAME)
+        if command is None:
+            raise BibSyntaxError(
+                scanner.line(at),
+                "an @ that starts no entry: BibTeX reads every @ as the start of one "
+                "(in a comment too; write 'at' or leave it out)",
+            )
+        opener = scanner.literal("{(")
+        if opener is None:
+            raise BibSyntaxError(
+                scanner.line(at),
+                f"@{command[:30]} starts no entry: BibTeX reads every @ as the start of one "
+                "(in a comment too; write 'at' or leave it out)",
+            )
+        close = "}" if opener == "{" else ")"
+        kind = command.lower()
         if kind == "comment":
-            scanner.braced(start)
+            continue  # pybtex reads on from the opening brace: entries inside are entries
+        if kind in ("string", "preamble"):
+            name = None
+            if kind == "string":
+                name = scanner.required(scanner.token(NAME), "a @string name", start).lower()
+                scanner.required(scanner.literal("="), "= after the @string name", start)
+            line = scanner.line(start)
+            parts, size = _value(scanner, macros, start, f"@string {name}" if name else "@preamble")
+            scanner.required(scanner.literal(close), close, start)
+            if name:
+                if size > MAX_FIELD_CHARS:
+                    raise BibSyntaxError(
+                        line,
+                        f"@string {name} would expand to {size:,} characters (more than {MAX_FIELD_CHARS:,}); "
+                        "write the text out instead",
+                    )
+                macros[name] = Macro(name, line, parts, size)
             continue
-        if kind == "preamble":
-            scanner.value()
-            scanner.expect(close, close, start)
-            continue
-        if kind == "string":
-            name = scanner.ident("a @string name").lower()
-            line = scanner.line()
-            scanner.expect("=", "= after the @string name", start)
-            strings[name] = (line, scanner.value())
-            scanner.expect(close, close, start)
-            continue
+        if len(entries) >= MAX_ENTRIES:
+            raise BibSyntaxError(scanner.line(start), f"more than {MAX_ENTRIES:,} entries")
         key_line = scanner.line(start)
-        key = scanner.ident("a citation key")
-        entry = Entry(type=kind, key=key, line=key_line)
-        while True:
-            if scanner.peek() == "@":
+        runs_on: list[int] = []  # lines of values that swallowed the next field: the likely cause of an error
+        try:
+            key = scanner.required(scanner.token(KEY_BRACE if close == "}" else KEY_PAREN), "a citation key", start)
+            entry = Entry(type=kind, key=key, line=key_line)
+            scanner.eat_whitespace()
+            no_comma = scanner.text[scanner.pos : scanner.pos + 1] not in (",", close)
+            if no_comma:
+                style.append(f"{key_line}: entry {key}: expected a comma after the key")
+            while True:
+                field_start = scanner.pos
+                fname = scanner.token(NAME)
+                if fname is not None:
+                    if fname.startswith("@"):
+                        raise BibSyntaxError(
+                            key_line, f"entry {key} is not closed: a {close} is missing before line {scanner.line(field_start)}"
+                        )
+                    fline = scanner.line()
+                    if no_comma and not entry.fields and scanner.literal("=") is None:
+                        raise BibSyntaxError(key_line, f"expected a comma after the key {key} (a key has no spaces)")
+                    elif no_comma and not entry.fields:
+                        pass
+                    else:
+                        scanner.required(scanner.literal("="), f"= after the field name {fname} in entry {key}", start)
+                    parts, size = _value(scanner, macros, start, f"entry {key}, field {fname.lower()}")
+                    lower = fname.lower()
+                    if lower in entry.fields:
+                        raise BibSyntaxError(fline, f"entry {key} has the field {lower} twice")
+                    if size > MAX_FIELD_CHARS:
+                        raise BibSyntaxError(
+                            fline,
+                            f"entry {key}, field {lower} would expand to {size:,} characters (more than {MAX_FIELD_CHARS:,})",
+                        )
+                    entry.fields[lower] = parts
+                    entry.field_lines[lower] = fline
+                    for kind_, part in parts:
+                        if kind_ == "text" and (RUN_ON.search(part) or "\n@" in part):
+                            runs_on.append(fline)
+                            style.append(f"{fline}: this value runs on into the next field: a closing brace is missing here")
+                if scanner.literal(",") is None:
+                    break
+            if scanner.literal(close) is None:
+                scanner.eat_whitespace()
+                if scanner.pos >= len(text):
+                    raise BibSyntaxError(key_line, f"entry {key} is not closed: a {close} is missing")
                 raise BibSyntaxError(
-                    key_line, f"entry {key} is not closed: a {close} is missing before line {scanner.line()}"
+                    scanner.line(), f"expected a comma or the closing {close} of entry {key}, found {text[scanner.pos]!r}"
                 )
-            char = scanner.expect("," + close, f"a comma or the closing {close} of entry {key}", start)
-            if char == close:
-                break
-            if scanner.peek() == close:
-                scanner.pos += 1
-                break
-            if scanner.peek() == "@":
+        except BibSyntaxError:
+            if runs_on:
                 raise BibSyntaxError(
-                    key_line, f"entry {key} is not closed: a {close} is missing before line {scanner.line()}"
-                )
-            fname = scanner.ident(f"a field name in entry {key}").lower()
-            fline = scanner.line()
-            scanner.expect("=", f"= after the field name {fname} in entry {key}", start)
-            if fname in entry.fields:
-                raise BibSyntaxError(fline, f"entry {key} has the field {fname} twice")
-            entry.fields[fname] = scanner.value()
-            entry.field_lines[fname] = fline
+                    runs_on[0], "this value runs on into the next field: a closing brace is missing here"
+                ) from None
+            raise
+        first = keys.get(key.lower())
+        if first is not None:
+            same = "the same key" if first.key == key else f"the key {first.key} (keys differ only in case)"
+            raise BibSyntaxError(key_line, f"duplicate key {key}: line {first.line} already has {same}")
+        keys[key.lower()] = entry
         entries.append(entry)
+
+
+def _value(scanner: _Scanner, macros: dict[str, Macro], start: int, what: str) -> tuple[list, int]:
+    """One value: parts joined with #, each text, number or macro (defined before, as pybtex needs)."""
+    parts: list = []
+    size = 0
+    while True:
+        scanner.eat_whitespace()
+        part_start = scanner.pos
+        char = scanner.text[scanner.pos : scanner.pos + 1]
+        if char in ("{", '"'):
+            scanner.pos += 1
+            text = scanner.string(char == '"', part_start)
+            parts.append(("text", text))
+            size += len(text)
+        elif char and char.isdigit():
+            number = scanner.token(NUMBER)
+            parts.append(("text", number))
+            size += len(number)
+        else:
+            name = scanner.token(NAME)
+            if name is None:
+                scanner.required(None, f"a value for {what}", start)
+            macro = macros.get(name.lower())
+            if macro is None:
+                raise BibSyntaxError(scanner.line(part_start), f"{what} uses {name}, which no @string before it defines")
+            parts.append(("macro", macro))
+            size += macro.size
+        if scanner.literal("#") is None:
+            return parts, size
+
+
+def _flat_parts(parts: list) -> list:
+    return [(kind, value.name if kind == "macro" else value) for kind, value in parts]
+
+
+def expand(parts: list) -> str:
+    """A value with its macros expanded (each at most MAX_FIELD_CHARS, checked while scanning)."""
+    return "".join(value if kind == "text" else expand(value.parts) for kind, value in parts)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,6 +21,14 @@ website's stylesheets), overridden for the dark scheme by classes in
 edition.css; no style attributes (Content-Security-Policy). Tests:
 tests/test_charts.py (against the essay), tests/test_pdf.py (drawn to scale
 in the PDF), tests/test_phone.py (legible as drawn on a phone).
+
+Colours are presentation attributes (for the PDF), overridden for the dark
+scheme by classes in edition.css; no style attributes (Content-Security-Policy).
+
+The data file is read with the edition's bounded YAML reader (no aliases,
+tags or deep nesting: edition/front_matter.py) and checked against a schema
+(pydantic, strict: a value of `true` is not a number); any problem stops the
+build in every mode, naming the line. Tests also in tests/test_red_team.py.
 """
 
 from __future__ import annotations
@@ -30,9 +38,36 @@ import logging
 import re
 from pathlib import Path
 
-import yaml
+from typing import Annotated
+
+from mkdocs.exceptions import PluginError
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr, ValidationError
+
+from edition.front_matter import SourceError, load_yaml
 
 log = logging.getLogger("mkdocs.hooks.charts")
+MAX_DATA_BYTES = 64 * 1024
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+Text = Annotated[StrictStr, Field(min_length=1, max_length=300)]
+
+
+class Bar(_Strict):
+    label: Text
+    value: Annotated[StrictInt | StrictFloat, Field(ge=0, le=100)]
+
+
+class Figure(_Strict):
+    section: Annotated[StrictInt, Field(ge=1, le=99)] | None = None
+    title: Text
+    description: Text
+    columns: Annotated[list[Text], Field(min_length=2, max_length=2)]
+    unit: Annotated[StrictStr, Field(max_length=10)]
+    bars: Annotated[list[Bar], Field(min_length=1, max_length=50)]
 
 # Beside mkdocs.yml, outside docs/: data, not a published file.
 DATA_FILE = Path("data") / "figures.yml"
@@ -45,16 +80,26 @@ def on_config(config):
     _figures.clear()
     path = Path(config.config_file_path).parent / DATA_FILE
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        log.error(f"{DATA_FILE}: cannot be read ({error})")
-        return config
-    for name, figure in data.items():
-        problem = check(figure)
-        if problem:
-            log.error(f"{DATA_FILE}: figure '{name}': {problem}")
-            continue
-        _figures[name] = figure
+        data = path.read_bytes()[: MAX_DATA_BYTES + 1]
+        if len(data) > MAX_DATA_BYTES:
+            raise SourceError(None, f"larger than {MAX_DATA_BYTES // 1024} KiB")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise SourceError(data.count(b"\n", 0, error.start) + 1, "a byte that is not UTF-8") from None
+        figures, lines = load_yaml(text, max_depth=4)
+        if not isinstance(figures, dict):
+            raise SourceError(1, "the file must map each figure's name to its data")
+        for name, figure in figures.items():
+            problem = check(figure)
+            if problem:
+                raise SourceError(lines.get(name), f"figure '{name}': {problem}")
+            _figures[name] = figure
+    except OSError as error:
+        raise PluginError(f"{DATA_FILE}: cannot be read ({error.strerror})") from None
+    except SourceError as error:
+        where = f"{DATA_FILE}:{error.line}" if error.line else f"{DATA_FILE}"
+        raise PluginError(f"{where}: {error.message}") from None
     return config
 
 
@@ -81,15 +126,18 @@ BAR = "#5b2a86"
 
 
 def check(figure) -> str | None:
-    if not isinstance(figure, dict):
-        return "is not a mapping"
-    for key in ("title", "description", "columns", "unit", "bars"):
-        if key not in figure:
-            return f"has no '{key}'"
-    for bar in figure["bars"]:
-        value = bar.get("value") if isinstance(bar, dict) else None
-        if not isinstance(value, (int, float)) or not 0 <= value <= 100 or "label" not in bar:
-            return f"bar {bar!r} needs a label and a value from 0 to 100"
+    """What is wrong with one figure's data, or None (a strict schema: `true` is not a number)."""
+    try:
+        Figure.model_validate(figure)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        loc = [str(part) for part in problem["loc"]]
+        while loc and loc[-1] in ("int", "float"):  # the members of int | float
+            loc.pop()
+        where = ".".join(loc)
+        found = problem.get("input")
+        shown = f" (found {found!r})" if isinstance(found, (str, int, float, bool)) else ""
+        return f"{where}: {problem['msg']}{shown}" if where else problem["msg"]
     return None
 
 

@@ -46,6 +46,7 @@ from edition.bibliography_style import EditionStyle
 from edition.citation_scan import Block, Cite, bib_text, blocks, is_citation, judge, number_notes, scan
 from edition.notes import NotesExtension
 from edition.pages import essay_pages, read_source, strip_front_matter
+from edition.source_guard import CONTRIBUTING, INCLUDES_DIR, allowed_include
 
 log = logging.getLogger("mkdocs.plugins.edition.citations")
 
@@ -53,10 +54,10 @@ ESSAY_DIR = "essay/"
 BIBLIOGRAPHY = "bibliography.md"
 ESSAY_PLACEHOLDER = "<!-- essay -->"
 BIBLIOGRAPHY_PLACEHOLDER = "<!-- bibliography -->"
-# What a page may include, as `--8<-- "path"` on a line of its own (paths from the project's root).
-INCLUDE = re.compile(r'^(?P<indent>[ ]*)--8<--[ ]+"(?P<path>[^"]+)"[ ]*$')
-INCLUDE_FOLDER = "includes/"
-INCLUDE_FILES = ("CONTRIBUTING.md",)
+# An include on a line of its own, `--8<-- "name"`: composed into the page here so that
+# its citations are rendered. Which names are allowed is source_guard.py's allowlist
+# (includes/ by name, CONTRIBUTING.md), which has stopped the build on any other.
+INCLUDE = re.compile(r'^(?P<indent>[ ]*)--8<--[ ]+"(?P<path>[^":]+)"[ ]*$')
 KEEP = "\x02edition-kept-{}\x03"
 WEB_REFS = re.compile(r"\. (?:Online|Archived copy|Current page):")
 
@@ -120,17 +121,14 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
             name = f"{Path(config.docs_dir).name}/{file.src_uri}"
             text = _blank_front_matter(file.content_string)
             problems += self._check(text, name)
-            for number, line in enumerate(text.split("\n"), start=1):
-                if "--8<--" not in line:
-                    continue
-                path, problem = self._include_path(line)
-                if problem:
-                    problems.append(f"{name}:{number}: {problem}")
-                elif path is not None:
+            for line in text.split("\n"):
+                path = self._include_path(line) if "--8<--" in line else None
+                if path is not None:
                     problems += self._check(_read(self.root / path), path)
         # Files pymdownx.snippets appends to every page come in after mkdocs-bibtex has run.
         snippets = config.mdx_configs.get("pymdownx.snippets", {}) if hasattr(config, "mdx_configs") else {}
-        for path in snippets.get("auto_append", []):
+        for name in snippets.get("auto_append", []):
+            path = f"{INCLUDES_DIR}/{name}"
             for block in blocks(_read(self.root / path)):
                 if not block.in_code:
                     problems.append(
@@ -215,8 +213,8 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
             return markdown
         lines = []
         for line in markdown.split("\n"):
-            match = INCLUDE.match(line) if "--8<--" in line else None
-            path = self._include_path(line)[0] if match else None
+            path = self._include_path(line) if "--8<--" in line else None
+            match = INCLUDE.match(line) if path else None
             if path is None:
                 lines.append(line)
                 continue
@@ -379,25 +377,13 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
     def _check(self, text: str, name: str) -> list[str]:
         return [f"{name}:{block.line}: {p}" for block in blocks(text) if not block.in_code for p in judge(block, self.keys)]
 
-    def _include_path(self, line: str) -> tuple[str | None, str | None]:
-        """(the included file, None), (None, what is wrong), or (None, None) for a line that merely mentions --8<--."""
+    def _include_path(self, line: str) -> str | None:
+        """The file a `--8<-- "name"` line includes, from the project's root, if it is an allowed include."""
         match = INCLUDE.match(line)
-        if not match:
-            if line.lstrip().startswith(("--8<--", ";--8<--")):
-                return None, 'write one include per line, as --8<-- "includes/name.md"'
-            return None, None
-        path = posixpath.normpath(match["path"])
-        allowed = path in INCLUDE_FILES or (
-            path.startswith(INCLUDE_FOLDER) and path.endswith(".md") and ".." not in path.split("/")
-        )
-        if not allowed:
-            return None, (
-                f"--8<-- \"{match['path']}\": a page may include only files in {INCLUDE_FOLDER} "
-                f"or {', '.join(INCLUDE_FILES)}"
-            )
-        if not (self.root / path).is_file():
-            return None, f"--8<-- \"{match['path']}\": there is no such file"
-        return path, None
+        if not match or not allowed_include(match["path"], self.root):
+            return None
+        name = match["path"]
+        return name if name == CONTRIBUTING else f"{INCLUDES_DIR}/{name}"
 
     def _placeholder(self, markdown: str, page, placeholder: str, make) -> str:
         if placeholder not in markdown:

@@ -18,7 +18,7 @@ ONLY_A_SNIPPET = re.compile(r'^\s*--8<--\s+"([^"]+)"\s*$')
 def on_page_markdown(markdown, page, config, files):
     match = ONLY_A_SNIPPET.match(strip_front_matter(page.file.content_string))
     if match and page.edit_url:
-        # From docs/<page> up to the repository's root, where snippets are found (base_path ".").
+        # From docs/<page> up to the repository's root, where CONTRIBUTING.md is (a base_path of snippets).
         up = "../" * (page.file.src_uri.count("/") + 1)
         page.edit_url = urljoin(page.edit_url, up + match.group(1))
     return markdown

@@ -116,6 +116,9 @@ def main() -> None:
             print(f"  {download.name}: {download.stat().st_size / 1024:.0f} KiB")
         print(f"load average now: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
         reader(folder / "plain")
+    from scripts import hostile_bench
+
+    hostile_bench.main()
     suite()
 
 

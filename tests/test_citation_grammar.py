@@ -173,7 +173,7 @@ def check_pages(plugin, pages: dict[str, str]) -> str:
 
 def test_an_include_is_composed_into_the_page_so_its_citations_are_rendered(tmp_path):
     plugin = included_pipeline(tmp_path)
-    page_text = 'Text.\n\n--8<-- "includes/box.md"\n'
+    page_text = 'Text.\n\n--8<-- "box.md"\n'
     assert check_pages(plugin, {"about.md": page_text}) == ""
     composed = plugin.include(page_text)
     assert "Boxed words [@UNODC2009global]." in composed and "--8<--" not in composed
@@ -182,26 +182,28 @@ def test_an_include_is_composed_into_the_page_so_its_citations_are_rendered(tmp_
 
 def test_a_bad_citation_in_an_include_names_the_include_and_its_line(tmp_path):
     plugin = included_pipeline(tmp_path)
-    message = check_pages(plugin, {"about.md": 'Text.\n--8<-- "includes/bad.md"\n'})
+    message = check_pages(plugin, {"about.md": 'Text.\n--8<-- "bad.md"\n'})
     assert message.startswith("includes/bad.md:2: [@Nobody2020nothing] cites @Nobody2020nothing")
 
 
 @pytest.mark.parametrize(
     "line",
-    ['--8<-- ".git/config"', '--8<-- "includes/../.git/config"', '--8<-- ".github/workflows/deploy.yml"',
-     '--8<-- "/etc/passwd"', '--8<-- "includes/missing.md"', "--8<--", '--8<-- "includes/box.md" extra'],
+    ['--8<-- ".git/config"', '--8<-- "../.git/config"', '--8<-- "includes/../.git/config"',
+     '--8<-- ".github/workflows/deploy.yml"', '--8<-- "/etc/passwd"', '--8<-- "missing.md"'],
 )  # fmt: skip
-def test_an_include_from_outside_the_allowlist_stops_the_build_naming_page_and_line(tmp_path, line):
+def test_an_include_from_outside_the_allowlist_is_never_composed_into_a_page(tmp_path, line):
+    """source_guard.py stops the build on these, naming page and line (tests/test_red_team.py);
+    the pipeline never reads them."""
     plugin = included_pipeline(tmp_path)
-    message = check_pages(plugin, {"about.md": f"Text.\n\n{line}\n"})
-    assert message.startswith("docs/about.md:3: "), message
-    assert "secret" not in message
+    text = f"Text.\n\n{line}\n"
+    assert plugin.include(text) == text
+    assert check_pages(plugin, {"about.md": text}) == ""
 
 
 def test_a_citation_in_a_file_appended_to_every_page_stops_the_build(tmp_path):
     plugin = included_pipeline(tmp_path)
     (tmp_path / "includes" / "abbreviations.md").write_text("*[OPSC]: Optional Protocol [@UNODC2009global]\n")
-    config = SimpleNamespace(docs_dir="docs", mdx_configs={"pymdownx.snippets": {"auto_append": ["includes/abbreviations.md"]}})
+    config = SimpleNamespace(docs_dir="docs", mdx_configs={"pymdownx.snippets": {"auto_append": ["abbreviations.md"]}})
     from mkdocs.exceptions import PluginError
 
     with pytest.raises(PluginError, match=r"includes/abbreviations.md:1: \[@UNODC2009global\]: a file appended"):

@@ -55,7 +55,7 @@ def test_the_guide_is_on_the_site_through_a_snippet_not_a_copy(config):
     assert body == '--8<-- "CONTRIBUTING.md"'
     assert front_matter(page)["title"] and front_matter(page)["description"]
     snippets = next(e["pymdownx.snippets"] for e in config["markdown_extensions"] if isinstance(e, dict) and "pymdownx.snippets" in e)
-    assert snippets["check_paths"] is True and "." in snippets["base_path"]
+    assert snippets["check_paths"] is True and "CONTRIBUTING.md" in snippets["base_path"]
 
 
 def test_the_built_guide_shows_every_heading_of_contributing_md(build):

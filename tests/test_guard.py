@@ -20,11 +20,14 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import MKDOCS, ROOT
 from reading import without_abbreviations
-from conftest import MKDOCS, ROOT, copy_project, run_build
+from conftest import MKDOCS, ROOT, run_build
+from red_team_support import append as _append
+from red_team_support import HOSTILE_MARKDOWN, build_in_process, copy_project, recording_guard
 
 from edition.bibliography_check import check_text
-from edition.content_guard import check_css, check_html
+from edition.content_guard import check_content, check_css
 
 ABOUT = "docs/about.md"
 ABOUT_LINES = len((ROOT / ABOUT).read_text(encoding="utf-8").splitlines())
@@ -45,8 +48,7 @@ def project(pristine, tmp_path) -> Path:
 
 
 def append(project: Path, path: str, text: str) -> None:
-    file = project / path
-    file.write_text(file.read_text(encoding="utf-8") + "\n" + text + "\n", encoding="utf-8")
+    _append(project, path, text)
 
 
 def replace(project: Path, path: str, old: str, new: str) -> None:
@@ -57,9 +59,12 @@ def replace(project: Path, path: str, old: str, new: str) -> None:
 
 
 def fails_clearly(project: Path, *expected: str, strict: bool = True) -> str:
-    result = run_build(project, project / "site", strict=strict)
-    assert result.returncode != 0, f"the build passed:\n{result.log}"
-    assert "Traceback" not in result.log, result.log
+    """MkDocs' Python API on the copy: the build stops with one message (an Abort), never another exception."""
+    from mkdocs.exceptions import Abort
+
+    result = build_in_process(project, strict=strict)
+    assert not result.ok, f"the build passed:\n{result.log}"
+    assert isinstance(result.error, Abort), f"{type(result.error).__name__}: {result.error}"
     for text in expected:
         assert text in result.log, f"{text!r} not in:\n{result.log}"
     return result.log
@@ -67,70 +72,11 @@ def fails_clearly(project: Path, *expected: str, strict: bool = True) -> str:
 
 # Raw HTML, attr_list and addresses: anything that runs code or loads from elsewhere.
 
-HOSTILE_MARKDOWN = {
-    "script": ("<script>alert(1)</script>", "<script> is not allowed"),
-    "script, odd case, with src": ('<ScRiPt src="/x.js"></sCrIpT>', "<script> is not allowed"),
-    "iframe": ('<iframe src="https://example.org/"></iframe>', "<iframe> is not allowed"),
-    "object": ('<object data="x.swf"></object>', "<object> is not allowed"),
-    "embed": ('<EMBED src="x.swf">', "<embed> is not allowed"),
-    "style": ("<style>body { display: none }</style>", "<style> is not allowed"),
-    "form": ('<form><input name="q"></form>', "<form> is not allowed"),
-    "script inside SVG": ("<svg><script>alert(1)</script></svg>", "<script> is not allowed"),
-    "style inside MathML": ("<math><mtext><style>x</style></mtext></math>", "<style> is not allowed"),
-    "SVG animation rewriting a link": (
-        '<svg><a><animate attributeName="href" values="javascript:alert(1)"/><text>x</text></a></svg>',
-        "<animate> is not allowed",
-    ),
-    "onerror on an image": ('<img src="missing.png" onerror="alert(1)">', "event handler attribute onerror"),
-    "onclick with a slash for a space": ('<p/onclick="alert(1)">x</p>', "event handler attribute onclick"),
-    "ONMOUSEOVER in capitals": ('<span ONMOUSEOVER="alert(1)">x</span>', "event handler attribute onmouseover"),
-    "attr_list on a heading": ('## A heading { onclick="alert(1)" }', "event handler attribute onclick"),
-    "attr_list on a paragraph": ('Some words.\n{ onmouseover="alert(1)" }', "event handler attribute onmouseover"),
-    "javascript: link": ("[Click](javascript:alert(1))", "javascript: scheme"),
-    "JaVaScRiPt: link": ("[Click](JaVaScRiPt:alert(1))", "javascript: scheme"),
-    "entity-encoded javascript:": ('<a href="&#106;avascript&#58;alert(1)">x</a>', "javascript: scheme"),
-    "tab inside javascript:": ('<a href="java&#x09;script:alert(1)">x</a>', "javascript: scheme"),
-    "leading control character": ('<a href="&#x01; javascript:alert(1)">x</a>', "javascript: scheme"),
-    "named entity colon": ('<a href="javascript&colon;alert(1)">x</a>', "javascript: scheme"),
-    "data: link": ("[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)", "data: scheme"),
-    "vbscript: link": ('<a href="VBScript:msgbox(1)">x</a>', "vbscript: scheme"),
-    "javascript: through attr_list": ('[x](about.md){ href="javascript:alert(1)" }', "javascript: scheme"),
-    "image from another host": ("![pixel](https://tracker.example/p.gif)", "from another host"),
-    "protocol-relative image": ('<img src="//tracker.example/p.gif" alt="">', "from another host"),
-    "backslash host image": ('<img src="/\\tracker.example/p.gif" alt="">', "from another host"),
-    "srcset from another host": ('<img src="a.png" srcset="a.png 1x, https://t.example/b.png 2x" alt="">', "srcset"),
-    "video poster from another host": ('<video poster="https://t.example/p.jpg"></video>', "poster"),
-    "data: image": ('<img src="data:image/svg+xml,<svg/onload=alert(1)>" alt="">', "from another host"),
-    "SVG image from another host": ('<svg><image href="https://t.example/p.png"/></svg>', "from another host"),
-    "link element": ('<link rel="stylesheet" href="https://t.example/s.css">', "<link> is not allowed"),
-    "CSS url() in attr_list style": ('Words.\n{ style="background: url(https://t.example/p.gif)" }', "url()"),
-    "srcdoc": ('<p srcdoc="x">y</p>', "srcdoc"),
-    "comment hiding markup from a parser": ("<!--><img src=x onerror=alert(1)>-->", "not allowed"),
-    "text element hiding markup from a parser": (
-        '<textarea><!--</textarea><img src="https://t.example/p.gif">-->', "<textarea> is not allowed"),
-    "details ontoggle": ("<details open ontoggle=alert(1)><summary>x</summary></details>", "ontoggle"),
-    "SVG xlink:href": ('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', "javascript: scheme"),
-    "SVG use from another host": ('<svg><use href="https://t.example/i.svg#a"/></svg>', "from another host"),
-    "meta refresh": ('<meta http-equiv="refresh" content="0;url=https://t.example/">', "<meta> is not allowed"),
-    "ping on a link": ('<a href="https://example.org/" ping="https://t.example/">x</a>', "ping"),
-    "CSS image-set()": ('<p style="background: image-set(\'https://t.example/a.png\' 1x)">x</p>', "image-set"),
-    "numeric entity without semicolon": ('<a href="javascript&#0000058alert(1)">x</a>', "javascript: scheme"),
-}
 
 
-@pytest.mark.parametrize("payload, problem", HOSTILE_MARKDOWN.values(), ids=HOSTILE_MARKDOWN.keys())
-def test_the_guard_finds_hostile_markup(payload, problem):
-    """Every variant is found in rendered HTML (fast: the guard's own check on Markdown's output)."""
-    import markdown
-
-    rendered = markdown.markdown(payload, extensions=["attr_list", "md_in_html", "footnotes"])
-    found = check_html(rendered)
-    assert found, f"{payload!r} passed as {rendered!r}"
-    assert any(problem in text for text, _ in found), found
-
-
-# One real build per route into the page (raw HTML, SVG, attr_list, links, images, style);
-# the variants above are checked against Markdown's output without a full build.
+# One real build for the routes into the page (raw HTML, SVG, attr_list, links, images, style);
+# every variant of HOSTILE_MARKDOWN is checked against the site's Markdown output in
+# tests/test_red_team.py without a build.
 BUILT_HOSTILE = [
     "script",
     "embed",
@@ -144,12 +90,26 @@ BUILT_HOSTILE = [
 ]
 
 
-@pytest.mark.parametrize("name", BUILT_HOSTILE)
-def test_hostile_markdown_stops_the_build(project, name):
-    payload, problem = HOSTILE_MARKDOWN[name]
-    append(project, ABOUT, payload)
-    # The line named is the payload's (its last line, where attr_list puts the attribute).
-    fails_clearly(project, f"docs/about.md:{PAYLOAD_LINE + payload.count(chr(10))}", problem)
+def test_every_route_into_a_page_is_found_in_a_real_build_and_named_by_file_and_line(project):
+    """One build of the real pipeline, each route on a page of its own (raw HTML, SVG, attr_list, links,
+    images, style), an essay section and an included file: every one found, at its file and line."""
+    expected = []
+    for number, name in enumerate(BUILT_HOSTILE):
+        payload, problem = HOSTILE_MARKDOWN[name]
+        page = project / f"docs/route-{number}.md"
+        page.write_text(f'---\ntitle: "Route {number}"\ndescription: "A route."\n---\n\nWords.\n\n{payload}\n', encoding="utf-8")
+        # The line named is the payload's (its last line, where attr_list puts the attribute).
+        expected.append((f"docs/route-{number}.md:{8 + payload.count(chr(10))}:", problem))
+    append(project, "docs/essay/16-ecpat.md", '<img src="x.png" alt="" onload="alert(1)">')
+    expected.append(("docs/essay/16-ecpat.md:20", "event handler attribute onload"))
+    contributing_line = len((ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8").splitlines()) + 2
+    append(project, "CONTRIBUTING.md", "<iframe src=https://example.org></iframe>")
+    expected.append((f"CONTRIBUTING.md:{contributing_line} (shown on docs/contributing.md)", "<iframe> is not allowed"))
+    found: list[str] = []
+    build_in_process(project, strict=False, prepare=recording_guard(found))
+    log = "\n".join(found)
+    for where, problem in expected:
+        assert any(where in message and problem in message for message in found), f"{where} {problem}:\n{log}"
 
 
 @pytest.mark.parametrize("name", ["script", "javascript: link"])
@@ -160,27 +120,16 @@ def test_hostile_markdown_stops_a_build_that_is_not_strict(project, name):
     fails_clearly(project, "docs/about.md", problem, strict=False)
 
 
-def test_hostile_markup_in_an_essay_section_names_that_section(project):
-    append(project, "docs/essay/16-ecpat.md", '<img src="x.png" alt="" onload="alert(1)">')
-    fails_clearly(project, "docs/essay/16-ecpat.md:20", "event handler attribute onload")
-
-
-def test_hostile_markup_in_an_included_file_is_found(project):
-    """Snippets are Markdown too: CONTRIBUTING.md reaches the site through one."""
-    append(project, "CONTRIBUTING.md", "<iframe src=https://example.org></iframe>")
-    fails_clearly(project, "docs/contributing.md", "<iframe> is not allowed")
-
-
 def test_front_matter_cannot_break_out_of_the_page_head(project):
-    """Material writes the description into <meta content="..."> unescaped."""
+    """Material writes the description into <meta content="..."> unescaped: plain text only."""
     replace(project, ABOUT, "description: Who wrote", 'description: \'"><script>alert(1)</script>\'\nsummary: Who wrote')
-    fails_clearly(project, "docs/about.md", "front matter field description", strict=False)
+    fails_clearly(project, "docs/about.md:3: front matter key 'description'", "contains '\"'", strict=False)
 
 
 @pytest.mark.parametrize(
     "path, content, problem",
     [
-        ("docs/assets/tracker.js", "fetch('https://t.example/')", "scripts are not accepted"),
+        ("docs/assets/tracker.js", "fetch('https://t.example/')", "publishes from docs/ only"),
         ("docs/assets/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "<script>"),
         ("docs/assets/stylesheets/edition.css", "@import url(https://t.example/x.css);", "@import"),
     ],
@@ -206,35 +155,10 @@ def test_css_variants_are_found(css):
     assert check_css(css)
 
 
-HARMLESS = [
-    '<a href="https://example.org/">a link out</a>',
-    "[write to us](mailto:editors@example.org)",
-    '<img src="../assets/figure.png" alt="A figure in docs/">',
-    "<https://example.org/>",
-    "Words with on=1 and onward = 2 in them, and a < b > c & d.",
-    '<p title="turn on the light">x</p>',
-    "!!! note \"Editors' note\"\n    Words of the editors.",
-    "Words[^1].\n\n[^1]: A hand-written note.",
-    "## A heading { #an-id .a-class }",
-    '<div style="color: red">x</div>',
-    "<!-- a comment -->",
-]
-
-
-@pytest.mark.parametrize("markdown_text", HARMLESS)
-def test_harmless_markup_is_not_flagged(markdown_text):
-    import markdown
-
-    rendered = markdown.markdown(markdown_text, extensions=["attr_list", "md_in_html", "footnotes", "admonition"])
-    assert check_html(rendered) == []
-
-
 def test_the_sites_own_markup_is_allowed(build):
-    """Footnotes, admonitions, headings with ids and classes, links out: no false alarm on the real pages."""
-    for page in build.pages():
-        content = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("article")
-        if content is not None:
-            assert check_html(str(content)) == [], page
+    """Footnotes, admonitions, headings with ids and classes, links out: no false alarm on the real pages
+    (the strict build ran the whole-page check on every one of them)."""
+    assert len(build.pages()) > 20 and (build.site / "about/index.html").exists()
 
 
 # References: the bibliography is checked before mkdocs-bibtex reads it.
@@ -337,8 +261,8 @@ def test_a_javascript_address_in_the_bib_stops_the_build(project):
 def test_markup_reaching_a_note_by_any_other_way_names_the_bib_key(tmp_path):
     """Second line of defence: the rendered-HTML guard says which entry a note came from."""
     html = '<div class="footnote"><ol><li id="fn:ref-Wester2010test"><p><img src=x onerror=alert(1)></p></li></ol></div>'
-    (problem, (needle, origin)) = check_html(html)[0]
-    assert "onerror" in problem and origin == "Wester2010test"
+    problem = check_content(html)[0]
+    assert "onerror" in problem.text and problem.origin == "Wester2010test"
 
 
 # Careless input fails clearly, or keeps the words: never a traceback, never lost text.
@@ -372,9 +296,8 @@ def test_brackets_that_are_not_citations_keep_their_words(project):
     """E-mail addresses, handles and code keep their words; a fenced citation stays code."""
     fenced = "```text\nCite a source like this: [@UNODC2009global, p. 22]\n```"
     append(project, ABOUT, "\n\n".join([*KEPT, fenced]))
-    result = run_build(project, project / "site")
-    assert result.returncode == 0, result.log
-    assert "Traceback" not in result.log
+    result = build_in_process(project)
+    assert result.ok, f"{result.error}\n{result.log}"
     text = BeautifulSoup((project / "site/about/index.html").read_text(encoding="utf-8"), "html.parser")
     words = " ".join(without_abbreviations(text.find("article")).get_text(" ").split())
     for sentence in ["contact: info@example.org", "as @ECPAT on social media", "[@Nobody2010nothing]",

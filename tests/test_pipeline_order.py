@@ -28,6 +28,7 @@ def handler_name(handler) -> str:
 # The order that matters, and why (the rest of each list is in mkdocs.yml's order and harmless).
 EXPECTED = {
     "config": [
+        "edition/source_guard.py:on_config",  # 300: the snippets' files are includes, before anything reads them
         "edition/bibliography_check.py:on_config",  # 200: a broken references.bib stops before anything reads it
         "material.SearchPlugin.on_config",
         "mkdocs_bibtex.BibTexPlugin.on_config",  # loads references.bib
@@ -41,6 +42,7 @@ EXPECTED = {
         "edition.CitationPipeline.on_config",  # -100: after mkdocs-bibtex has loaded the bibliography
     ],
     "files": [
+        "edition/source_guard.py:on_files",  # 300: every page read once, bounded, its front matter checked
         "edition.CitationPipeline.on_files",  # 200: every citation checked before any page renders
         "edition/content_guard.py:on_files",
     ],
@@ -50,7 +52,7 @@ EXPECTED = {
         "edition/pdf_export.py:on_nav",
     ],
     "page_markdown": [
-        "edition/content_guard.py:on_page_markdown",  # 200: judges the contributor's Markdown as written
+        "edition/source_guard.py:on_page_markdown",  # 300: the page is the text that was checked
         "edition/date_checked.py:on_page_markdown",  # 150: reads the citations while they are still [@key]
         "edition.CitationPipeline._before_bibtex",  # 50: compose, hide code, editors' citations, locators
         "mkdocs_bibtex.BibTexPlugin.on_page_markdown",  # 0: citations become footnotes
@@ -62,7 +64,6 @@ EXPECTED = {
         "edition/charts.py:on_page_content",
         "edition/cite_this.py:on_page_content",
         "edition.CitationPipeline.on_page_content",  # -50: were the notes numbered?
-        "edition/content_guard.py:on_page_content",  # -200: judges the article as the hooks left it
     ],
     "page_context": [
         "edition/social_cards.py:on_page_context",  # first: the card image the others describe
@@ -75,10 +76,16 @@ EXPECTED = {
         "edition/accessibility_fixes.py:on_post_page",
         "edition/content_security_policy.py:on_post_page",  # -90: the policy goes into the finished page
         "edition/pdf_export.py:on_post_page",  # -100: the PDF is made from the finished page
+        "edition/content_guard.py:on_post_page",  # -300: the whole finished page judged, last
     ],
     "post_template": [
         "edition/accessibility_fixes.py:on_post_template",
         "edition/content_security_policy.py:on_post_template",
+        "edition/content_guard.py:on_post_template",  # -300: 404.html judged as it is written
+    ],
+    "serve": [
+        "material.SearchPlugin.on_serve",
+        "edition/content_security_policy.py:on_serve",  # the live-reload script's hash in the policy
     ],
     "post_build": [
         "material.SearchPlugin.on_post_build",  # writes the search index
@@ -92,7 +99,6 @@ EXPECTED = {
     "startup": [
         "material.SearchPlugin.on_startup",
         "mkdocs_bibtex.BibTexPlugin.on_startup",
-        "edition/content_security_policy.py:on_startup",
     ],
 }
 
