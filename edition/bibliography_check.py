@@ -160,7 +160,7 @@ def _check_fields(entry: Entry, strings, name: str) -> list[str]:
             problems.append(f"{where}: contains HTML markup; fields are plain text (use braces and LaTeX accents)")
         if re.search(r"(?i)\b(?:javascript|vbscript|data)\s*:", value) or "](" in value:
             problems.append(f"{where}: contains a link or a script address; put addresses in url, archived or current")
-    if not any(_expand(entry.fields.get(f, []), strings).strip("{} ") for f in SORT_FIELDS):
+    if not any(expand(entry.fields.get(f, [])).strip("{} ") for f in SORT_FIELDS):
         problems.append(
             f"{name}:{entry.line}: entry {entry.key} has no author, editor or key, so BibTeX styles cannot sort it; "
             "add author = {{Organisation}} (double braces for an organisation), or key = {Name} if it has none"

@@ -98,7 +98,7 @@ ELEMENTS = {
     "th": {"scope", "colspan", "rowspan", "style"}, "td": {"colspan", "rowspan", "style"},
     "details": {"open"}, "summary": set(), "figure": set(), "figcaption": set(),
     # SVG: Material's icons (svg, path) and the edition's charts (edition/charts.py)
-    "svg": {"viewBox", "width", "height", "font-family", "font-size", "focusable", XMLNS},
+    "svg": {"viewBox", "width", "height", "font-family", "font-size", "focusable", "preserveAspectRatio", XMLNS},
     "path": {"d", "fill"},
     "rect": {"x", "y", "width", "height", "rx", "ry", "fill", "data-value"},
     "text": {"x", "y", "fill", "text-anchor"},
@@ -109,9 +109,15 @@ SVG_ELEMENTS = {"svg", "path", "rect", "text", "svg:title", "desc", "g"}
 CHROME_ONLY = {"html", "head", "title", "body", "meta", "link", "script", "header", "main", "footer", "form",
                "input", "label", "button", "article"}  # fmt: skip
 HEAD_ONLY = {"title", "meta", "link"}
-LINK_RELS = {"canonical", "prev", "next", "icon", "stylesheet", "alternate"}
+# schema.DC and schema.DCTERMS name the Dublin Core vocabularies (edition/scholarly_meta.py): they load nothing.
+LINK_RELS = {"canonical", "prev", "next", "icon", "stylesheet", "alternate", "schema.DC", "schema.DCTERMS"}
 META_NAMES = {"viewport", "description", "author", "generator", "referrer", "twitter:card", "twitter:title",
-              "twitter:description", "twitter:image"}  # fmt: skip
+              "twitter:description", "twitter:image", "twitter:image:alt",
+              # Highwire Press and Dublin Core, for reference managers (edition/scholarly_meta.py)
+              "citation_title", "citation_author", "citation_publication_date", "citation_online_date",
+              "citation_book_title", "citation_language", "citation_pdf_url", "citation_public_url",
+              "DC.title", "DC.creator", "DC.date", "DC.format", "DC.identifier", "DC.language", "DC.rights",
+              "DC.type", "DCTERMS.available", "DCTERMS.isPartOf"}  # fmt: skip
 META_PROPERTY = re.compile(r"^og:[a-z_:]+$")
 TOKEN = re.compile(r"^[\w:.-]+$")  # ids, for=, class names
 LINK_SCHEMES = {"http", "https", "mailto", "tel", "sms"}  # tel:, sms: call or text a hotline
@@ -331,10 +337,13 @@ class _Checker:
                 self.add(f"<meta property={value[:40]!r}> is not allowed", value[:40])
         elif attribute == "content" and name == "meta":
             key = element.get("property") or element.get("name") or ""
-            if key.endswith((":url", ":image")) and not key.endswith(":image:alt"):
+            if key.endswith((":url", ":image", "_url")) or key == "DC.identifier":
                 problem = check_url(value, resource=False)
                 if problem or not value.startswith(("http://", "https://", "/")):
                     self.add(f"<meta {key}> must be an address of the site", value[:40])
+        elif attribute == "preserveAspectRatio":
+            if not re.match(r"^(none|x(Min|Mid|Max)Y(Min|Mid|Max)( meet| slice)?)$", value.strip()):
+                self.add(f"the preserveAspectRatio {value[:40]!r} on <{name}> is not a keyword", value[:40])
         elif attribute in ("width", "height", "x", "y", "rx", "ry", "colspan", "rowspan", "start", "value", "tabindex"):
             if not re.match(r"^(-?\d+(\.\d+)?%?)?$", value.strip()):
                 self.add(f"the {attribute} {value[:40]!r} on <{name}> is not a number", value[:40])
