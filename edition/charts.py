@@ -163,6 +163,9 @@ def plot(figure: dict) -> str:
             f'<span class="chart-measure">'
             f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="0 0 {BAR_SPACE} 10" '
             f'width="100%" height="16" preserveAspectRatio="none" aria-hidden="true" focusable="false">'
+            # Hidden on the web (the chart is one image, named above); in the tagged PDF each
+            # bar is a Figure, and WeasyPrint takes a Figure's text alternative from <title>.
+            f'<title>{esc(bar_text(figure, bar))}</title>'
             f'<rect class="chart-track" x="0" y="0" width="{BAR_SPACE}" height="10" fill="{TRACK}"/>'
             f'<rect class="chart-bar" x="0" y="0" width="{length}" height="10" fill="{BAR}" '
             f'data-value="{bar["value"]}"/>'
@@ -174,9 +177,14 @@ def plot(figure: dict) -> str:
     return "\n".join(rows)
 
 
+def bar_text(figure: dict, bar: dict) -> str:
+    """One bar in words: "No specific legislation: 20 %"."""
+    return f'{bar["label"]}: {bar["value"]} {figure["unit"]}'
+
+
 def describe(figure: dict) -> str:
     """The chart in words: its title, what it shows, and every figure."""
-    values = "; ".join(f'{bar["label"]}: {bar["value"]} {figure["unit"]}' for bar in figure["bars"])
+    values = "; ".join(bar_text(figure, bar) for bar in figure["bars"])
     return f'{figure["title"]}. {figure["description"]} {values}.'
 
 
