@@ -1,4 +1,5 @@
-"""On a phone (360 × 740 CSS px, light and dark), every page reads without zooming or scrolling sideways.
+"""On a phone (360 × 740 CSS px, light and dark), every page reads without zooming or scrolling sideways,
+and in the dark palette axe finds nothing (the light palette: tests/test_browser.py, on a desktop).
 
 One Chromium, one page per palette, every built page in turn (the session's
 `build`, served locally):
@@ -132,6 +133,9 @@ def readings(served):
     """
     found = {}
     site, base = served
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
     with playwright_api.sync_playwright() as playwright:
         browser = launch(playwright)
         for scheme in ("light", "dark"):
@@ -145,6 +149,10 @@ def readings(served):
                     "sizes": page.evaluate(TEXT_SIZES),
                     "overflow": page.evaluate("document.documentElement.scrollWidth - window.innerWidth"),
                     "lone": page.evaluate(LONE_PERMALINKS),
+                    # axe in the dark palette here (the light one is read on a desktop: test_browser.py).
+                    "axe": [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in axe.run(page).response["violations"]]
+                    if scheme == "dark"
+                    else [],
                     # The palettes differ in colour only: one sweep of widths holds for both.
                     "lone at widths": page.evaluate(LONE_PERMALINKS_AT_WIDTHS, list(COLUMN_WIDTHS))
                     if scheme == "light"
@@ -186,6 +194,11 @@ def test_every_label_and_figure_of_the_charts_is_drawn_at_12_px_or_more(readings
         drawn = {text: size for text, size, in_chart in readings[scheme, path]["sizes"] if in_chart}
         assert words <= set(drawn), f"{scheme}: not drawn as text: {words - set(drawn)}"
         assert all(drawn[word] >= SMALLEST_TEXT for word in words), drawn
+
+
+def test_every_page_has_no_axe_violations_on_a_phone_in_the_dark(readings):
+    problems = {path: reading["axe"] for (scheme, path), reading in readings.items() if reading["axe"]}
+    assert not problems, "\n".join(f"{path}: {found}" for path, found in problems.items())
 
 
 def test_no_page_scrolls_sideways(readings):
