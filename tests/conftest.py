@@ -130,6 +130,9 @@ def page_url(src: Path) -> str:
     return "index.html" if rel.name == "index" else f"{rel.as_posix()}/index.html"
 
 
+STALE_PAGE = "stale.html"
+
+
 @dataclass
 class Production:
     """What `make site` makes: the site with the PDFs and the zipped offline copy."""
@@ -143,8 +146,11 @@ class Production:
 
 @pytest.fixture(scope="session")
 def production(tmp_path_factory) -> Production:
-    """`make site` as CI and a release run it, ONCE per session, into a temporary folder."""
+    """`make site` as CI and a release run it, ONCE per session, into a temporary folder
+    that holds the last site already (a stale page, which a good build must replace)."""
     root = tmp_path_factory.mktemp("production")
+    (root / "site").mkdir()
+    (root / "site" / STALE_PAGE).write_text("the last site's page", encoding="utf-8")
     result = subprocess.run(
         ["make", "--no-print-directory", "site", f"SITE={root / 'site'}", f"BUILD={root / 'build'}", f"VENV={sys.prefix}"],
         cwd=ROOT,

@@ -66,6 +66,16 @@ def open_page(browser, base, path, **context_options):
     return context, page
 
 
+def settle(page, pending: set, quiet_ms: int = 200, limit_ms: int = 5000) -> None:
+    """After the load event, until no request has been open for `quiet_ms` (Playwright's
+    "networkidle" waits 500 ms on every page; this waits as long as requests keep coming)."""
+    quiet = waited = 0
+    while waited < limit_ms and quiet < quiet_ms:
+        page.wait_for_timeout(50)
+        waited += 50
+        quiet = quiet + 50 if not pending else 0
+
+
 @pytest.fixture(scope="module")
 def desktop(site, browser, pages):
     """Every page read once on a desktop in the light palette, as it loads and settles:
@@ -83,11 +93,15 @@ def desktop(site, browser, pages):
     page.on("request", lambda r: r.url.startswith((base, "data:", "blob:")) or outside.append(r.url))
     page.on("console", lambda m: m.type == "error" and errors.append((current[0], m.text)))
     page.on("pageerror", lambda e: errors.append((current[0], str(e))))
+    pending = set()
+    page.on("request", lambda r: pending.add(r.url))
+    page.on("requestfinished", lambda r: pending.discard(r.url))
+    page.on("requestfailed", lambda r: pending.discard(r.url))
     found = {}
     for path in pages + ["no-such-page/"]:
         current[0] = path
         page.goto(base + path)
-        page.wait_for_load_state("networkidle")
+        settle(page, pending)
         results = axe.run(page)
         found[path] = {
             "scheme": page.evaluate("document.body.dataset.mdColorScheme"),

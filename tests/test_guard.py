@@ -22,7 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import MKDOCS, ROOT
 from reading import without_abbreviations
-from conftest import MKDOCS, ROOT, run_build
+from conftest import MKDOCS, ROOT, STALE_PAGE, run_build
 from red_team_support import append as _append
 from red_team_support import HOSTILE_MARKDOWN, build_in_process, copy_project, recording_guard
 
@@ -419,12 +419,7 @@ def test_make_site_keeps_the_last_good_site_when_a_build_fails(project):
     assert sorted(p.name for p in project.iterdir() if p.name.startswith("site")) == ["site"]
 
 
-def test_make_site_replaces_the_site_only_when_the_build_succeeds(project):
-    shutil.copy2(ROOT / "Makefile", project / "Makefile")
-    site = project / "site"
-    site.mkdir()
-    (site / "stale.html").write_text("old")
-    result = make_site(project, site)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert (site / "index.html").exists() and not (site / "stale.html").exists()
-    assert re.search(r"<title>[^<]*Protecting", (site / "index.html").read_text(encoding="utf-8"))
+def test_make_site_replaces_the_site_only_when_the_build_succeeds(production):
+    """The session's `make site` ran over a folder holding the last site: it is replaced whole."""
+    assert (production.site / "index.html").exists() and not (production.site / STALE_PAGE).exists()
+    assert re.search(r"<title>[^<]*Protecting", (production.site / "index.html").read_text(encoding="utf-8"))
