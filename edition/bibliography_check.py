@@ -107,7 +107,15 @@ def check_file(path: str, shown_as: str | None = None) -> list[str]:
     return check_text(text, name)
 
 
+# Invisible characters: nothing a source needs, and \x02/\x03 mark what the citation pipeline hides.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
 def check_text(text: str, name: str = "references.bib") -> list[str]:
+    bad = CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        return [f"{name}:{line}: contains the invisible control character U+{ord(bad.group()):04X}; delete it"]
     try:
         entries, _, style = scan_text(text)
     except BibSyntaxError as error:

@@ -49,6 +49,8 @@ class Block:
     span: tuple[int, int]  # the whole `[...]` in that line
     in_code: bool
     editorial: bool  # inside an admonition: the editors' words
+    place: str = ""  # "html" (a raw HTML block) or "abbreviation" (a *[...]: definition): no citation goes there
+    after: str = ""  # the character right after the closing "]"
 
     @property
     def citations(self) -> list[Citation]:
@@ -70,11 +72,16 @@ class Cite:
     span: tuple[int, int] = (0, 0)  # the whole [...] block's place in its line
 
 
+ABBREVIATION = re.compile(r"^ *\*\[[^\]]*\]:")
+HTML_BLOCK = re.compile(r"^ {0,3}<[A-Za-z/!?]")
+
+
 def blocks(markdown: str) -> Iterator[Block]:
     """Every citation block mkdocs-bibtex would read, in reading order, code marked."""
-    for number, line, in_code, editorial, spans in _lines(markdown):
+    for number, line, in_code, editorial, spans, html in _lines(markdown):
         if "@" not in line:
             continue
+        place = "html" if html else "abbreviation" if ABBREVIATION.match(line) else ""
         # Only up to the line's last "]": every "[" then has a "]" after it, so the
         # lazy block pattern never rescans the rest of the line (linear, not quadratic).
         for match in CITATION_BLOCK_REGEX.finditer(line, 0, line.rfind("]") + 1):
@@ -82,7 +89,16 @@ def blocks(markdown: str) -> Iterator[Block]:
                 continue
             start, end = match.span()
             coded = in_code or any(s < end and start < e for s, e in spans)
-            yield Block(match.group(1), number, (start, end), coded, editorial)
+            yield Block(match.group(1), number, (start, end), coded, editorial, place, line[end : end + 1])
+
+
+def unclosed(markdown: str) -> Iterator[int]:
+    """Lines, outside code, where a citation opens ("[@") and does not close on the same line:
+    mkdocs-bibtex reads a citation within one line, so the words would stay unrendered."""
+    for number, line, in_code, _, spans, _ in _lines(markdown):
+        opened = line.rfind("[@")
+        if opened > line.rfind("]") and not in_code and not any(s <= opened < e for s, e in spans):
+            yield number
 
 
 def scan(markdown: str) -> list[Cite]:
@@ -106,6 +122,12 @@ def judge(block: Block, keys: set[str]) -> list[str]:
     words too. Brackets of other words (`[mail info@example.org]`, `[follow
     @handle]`) are not citations and stay as written.
     """
+    if block.place and block.raw.lstrip().startswith("@"):
+        where = "raw HTML" if block.place == "html" else "an abbreviation's definition"
+        return [f"[{block.raw}]: a citation in {where} is not rendered; cite in the Markdown text around it"]
+    if block.after in ("{", "(") and block.raw.lstrip().startswith("@"):
+        what = "attributes ({...})" if block.after == "{" else "a link's address"
+        return [f"[{block.raw}]: {what} right after a citation would scramble it; put a space or the words between"]
     if block.raw.lstrip().startswith("@"):
         problems = []
         for text, part in zip(block.raw.split(";"), block.parts()):
@@ -153,8 +175,8 @@ def bib_text(value: str) -> str:
 # The block grammar, one pass
 
 
-def _lines(markdown: str) -> Iterator[tuple[int, str, bool, bool, list[tuple[int, int]]]]:
-    """(line number, line, in a code block, in an admonition, code spans) for every line.
+def _lines(markdown: str) -> Iterator[tuple[int, str, bool, bool, list[tuple[int, int]], bool]]:
+    """(line number, line, in a code block, in an admonition, code spans, in raw HTML) for every line.
 
     Containers (list items, admonitions) are a stack of content indents; a
     line indented by TAB more than the innermost container's content, after a
@@ -164,6 +186,7 @@ def _lines(markdown: str) -> Iterator[tuple[int, str, bool, bool, list[tuple[int
     fence: tuple[str, int, int] | None = None  # (char, length, indent)
     blank_before = True
     in_indented_code = False
+    in_html = False
     for number, line in enumerate(markdown.split("\n"), start=1):
         stripped = line.lstrip(" ")
         indent = len(line) - len(stripped)
@@ -171,11 +194,12 @@ def _lines(markdown: str) -> Iterator[tuple[int, str, bool, bool, list[tuple[int
             close = FENCE.match(line)
             if close and close["fence"][0] == fence[0] and len(close["fence"]) >= fence[1] and not line[close.end() :].strip():
                 fence = None
-            yield number, line, True, _editorial(containers), []
+            yield number, line, True, _editorial(containers), [], False
             continue
         if not stripped:
             blank_before = True
-            yield number, line, in_indented_code, _editorial(containers), []
+            in_html = False
+            yield number, line, in_indented_code, _editorial(containers), [], False
             continue
         # A line less indented than a container's content closes it, unless it
         # lazily continues the paragraph just above (no blank line, no new block).
@@ -186,14 +210,16 @@ def _lines(markdown: str) -> Iterator[tuple[int, str, bool, bool, list[tuple[int
         if indent >= base + TAB and (blank_before or in_indented_code):
             in_indented_code = True
             blank_before = False
-            yield number, line, True, _editorial(containers), []
+            yield number, line, True, _editorial(containers), [], False
             continue
         in_indented_code = False
+        if blank_before and HTML_BLOCK.match(line[base:] if indent >= base else line):
+            in_html = True  # a raw HTML block, as Python-Markdown reads it: up to the next blank line
         blank_before = False
         opener = FENCE.match(line)
         if opener:
             fence = (opener["fence"][0], len(opener["fence"]), indent)
-            yield number, line, True, _editorial(containers), []
+            yield number, line, True, _editorial(containers), [], False
             continue
         admonition = ADMONITION.match(line)
         if admonition:
@@ -202,7 +228,7 @@ def _lines(markdown: str) -> Iterator[tuple[int, str, bool, bool, list[tuple[int
             item = LIST_ITEM.match(line)
             if item:
                 containers.append((indent + TAB, False))
-        yield number, line, False, _editorial(containers), _code_spans(line)
+        yield number, line, False, _editorial(containers), _code_spans(line), in_html
 
 
 def _editorial(containers: list[tuple[int, bool]]) -> bool:

@@ -43,7 +43,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs_bibtex.citation import Citation
 
 from edition.bibliography_style import EditionStyle
-from edition.citation_scan import Block, Cite, bib_text, blocks, is_citation, judge, number_notes, scan
+from edition.citation_scan import Block, Cite, bib_text, blocks, is_citation, judge, number_notes, scan, unclosed
 from edition.notes import NotesExtension
 from edition.pages import essay_pages, read_source, strip_front_matter
 from edition.source_guard import CONTRIBUTING, INCLUDES_DIR, allowed_include
@@ -58,6 +58,8 @@ BIBLIOGRAPHY_PLACEHOLDER = "<!-- bibliography -->"
 # its citations are rendered. Which names are allowed is source_guard.py's allowlist
 # (includes/ by name, CONTRIBUTING.md), which has stopped the build on any other.
 INCLUDE = re.compile(r'^(?P<indent>[ ]*)--8<--[ ]+"(?P<path>[^":]+)"[ ]*$')
+# An include of part of a file (`"name:2:4"`, `"name:section"`): its citations are not composed.
+PART_INCLUDE = re.compile(r'^[ ]*--8<--[ ]+"(?P<path>[^":]+):[^"]*"[ ]*$')
 KEEP = "\x02edition-kept-{}\x03"
 WEB_REFS = re.compile(r"\. (?:Online|Archived copy|Current page):")
 
@@ -121,10 +123,18 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
             name = f"{Path(config.docs_dir).name}/{file.src_uri}"
             text = _blank_front_matter(file.content_string)
             problems += self._check(text, name)
-            for line in text.split("\n"):
+            for number, line in enumerate(text.split("\n"), start=1):
                 path = self._include_path(line) if "--8<--" in line else None
                 if path is not None:
                     problems += self._check(_read(self.root / path), path)
+                part = PART_INCLUDE.match(line) if path is None and "--8<--" in line else None
+                if part and allowed_include(part["path"], self.root):
+                    whole = part["path"] if part["path"] == CONTRIBUTING else f"{INCLUDES_DIR}/{part['path']}"
+                    if any(not block.in_code for block in blocks(_read(self.root / whole))):
+                        problems.append(
+                            f"{name}:{number}: {whole} holds citations, which are read only when the whole "
+                            f"file is included: write --8<-- \"{part['path']}\" without a part"
+                        )
         # Files pymdownx.snippets appends to every page come in after mkdocs-bibtex has run.
         snippets = config.mdx_configs.get("pymdownx.snippets", {}) if hasattr(config, "mdx_configs") else {}
         for name in snippets.get("auto_append", []):
@@ -375,7 +385,12 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
     # Helpers
 
     def _check(self, text: str, name: str) -> list[str]:
-        return [f"{name}:{block.line}: {p}" for block in blocks(text) if not block.in_code for p in judge(block, self.keys)]
+        problems = [f"{name}:{block.line}: {p}" for block in blocks(text) if not block.in_code for p in judge(block, self.keys)]
+        problems += [
+            f"{name}:{number}: a citation opened with [@ closes on the same line, or its words stay unrendered"
+            for number in unclosed(text)
+        ]
+        return problems
 
     def _include_path(self, line: str) -> str | None:
         """The file a `--8<-- "name"` line includes, from the project's root, if it is an allowed include."""

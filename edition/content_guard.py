@@ -105,6 +105,10 @@ ELEMENTS = {
     "svg:title": set(), "desc": set(), "g": set(),
 }  # fmt: skip
 SVG_ELEMENTS = {"svg", "path", "rect", "text", "svg:title", "desc", "g"}
+# Material's classes that its templates put inside the article (the edit button, the
+# download buttons of main.html); any other md-* class there would be a page's.
+ARTICLE_MD_CLASSES = {"md-content__inner", "md-typeset", "md-content__button", "md-icon", "md-button",
+                      "md-button--primary"}  # fmt: skip
 # Elements of the page's frame, never inside the article, where a contributor's words are.
 CHROME_ONLY = {"html", "head", "title", "body", "meta", "link", "script", "header", "main", "footer", "form",
                "input", "label", "button", "article"}  # fmt: skip
@@ -272,6 +276,8 @@ class _Checker:
             self.first_in_head = False
             if name == "meta" and element.get("http-equiv") is not None:
                 self.meta_policy(element, first)
+        if in_article:
+            self.article_names(element, name)
         allowed = ELEMENTS[name] | GLOBAL
         for attribute, value in element.attrib.items():
             if attribute not in allowed:
@@ -282,6 +288,20 @@ class _Checker:
             self.attribute(name, attribute, value, element)
         if name == "script":
             self.script(element)
+
+    def article_names(self, element, name: str):
+        """Material reads its settings and wires its widgets by ids, classes and data-md-*
+        attributes: inside the article these are the theme's own few, never a page's
+        (`<div id="__config">` would hand Material another host as the site's base)."""
+        ident = element.get("id") or ""
+        if ident.startswith("__"):
+            self.add(f"the id {ident[:40]!r} on <{name}> is the theme's, not a page's", ident[:40])
+        for attribute in element.attrib:
+            if str(attribute).startswith("data-md"):
+                self.add(f"the attribute {attribute} on <{name}> is the theme's, not a page's", str(attribute))
+        for part in (element.get("class") or "").split():
+            if part.startswith("md-") and part not in ARTICLE_MD_CLASSES:
+                self.add(f"the class {part!r} on <{name}> is the theme's, not a page's", part)
 
     def attribute(self, name: str, attribute: str, value: str, element):
         if attribute in ("id", "for"):

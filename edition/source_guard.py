@@ -171,6 +171,9 @@ def read(path: str, shown: str) -> str:
             line, f"byte 0x{data[error.start]:02x} is not UTF-8: save the file as UTF-8 (the edition's only encoding)"
         ) from None
     text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        line = text.count("\n", 0, text.index("\r")) + 1
+        raise SourceError(line, "has Windows (CR LF) or old Mac (CR) line endings: save it with LF line endings")
     bad = CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1

@@ -208,3 +208,31 @@ def test_a_citation_in_a_file_appended_to_every_page_stops_the_build(tmp_path):
 
     with pytest.raises(PluginError, match=r"includes/abbreviations.md:1: \[@UNODC2009global\]: a file appended"):
         plugin.on_files(files_of({"about.md": "Text.\n"}), config)
+
+
+# What a hostile review found (each once a way for words to be scrambled or left unrendered)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("<div>\nText [@UNODC2009global] inside.\n</div>", "a citation in raw HTML is not rendered"),
+        ("*[UNX]: United Nations [@UNODC2009global]", "a citation in an abbreviation's definition"),
+        ("Text [@UNODC2009global]{onclick=alert(1)}.", "attributes ({...}) right after a citation"),
+        ("[@UNODC2009global](https://example.org/x)", "a link's address right after a citation"),
+        ("Text [@UNODC2009global,\np. 3 words].", "closes on the same line"),
+    ],
+)  # fmt: skip
+def test_citations_where_they_would_be_scrambled_or_unrendered_stop_the_build(text, message):
+    problem = check_pages(pipeline(), {"about.md": text})
+    assert problem.startswith("docs/about.md:") and message in problem, problem
+
+
+def test_an_include_of_part_of_a_file_with_citations_stops_the_build(tmp_path):
+    plugin = included_pipeline(tmp_path)
+    message = check_pages(plugin, {"about.md": 'Text.\n--8<-- "box.md:1:1"\n'})
+    assert message.startswith("docs/about.md:2: includes/box.md holds citations"), message
+
+
+def test_a_citation_beside_a_code_sample_or_in_prose_html_free_text_still_renders():
+    assert check_pages(pipeline(), {"about.md": "Words [@UNODC2009global]. And `[@x` in code.\n"}) == ""

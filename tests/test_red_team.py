@@ -825,3 +825,31 @@ def test_serve_keeps_live_reload_under_the_policy_and_refuses_a_hostile_edit(pro
     log = "".join(lines)
     assert "<script> is not allowed in a page's content" in log and "docs/about.md:" in log, log
     assert "Traceback" not in log, log
+
+
+# Found by a hostile review after the merge
+
+
+@pytest.mark.parametrize(
+    "html",
+    ['<div id="__config">{"base": "https://evil.example/"}</div>', '<p data-md-component="search">x</p>',
+     '<p class="md-header">x</p>', '<div id="__search">x</div>'],
+)  # fmt: skip
+def test_a_page_cannot_take_the_themes_names_inside_the_article(html):
+    """Material reads its settings from the first #__config: a page's would hand it another host."""
+    problems = [p.text for p in content_guard.check_content(html)]
+    assert problems and all("the theme's, not a page's" in p for p in problems), problems
+
+
+def test_a_page_saved_with_windows_line_endings_is_named_with_the_fix(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_bytes(b'---\r\ntitle: "T"\r\n---\r\n\r\nText.\r\n')
+    with pytest.raises(SourceError) as error:
+        source_guard.read(str(page), "docs/page.md")
+    assert error.value.line == 1 and "save it with LF line endings" in error.value.message
+
+
+def test_invisible_control_characters_in_references_bib_are_named():
+    text = (ROOT / "references.bib").read_text(encoding="utf-8").replace("title", "ti\x02tle", 1)
+    [problem] = bibliography_check.check_text(text)
+    assert "U+0002" in problem and problem.startswith("references.bib:")
