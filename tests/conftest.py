@@ -83,6 +83,20 @@ def build(tmp_path_factory) -> Build:
 
 
 @pytest.fixture(scope="session")
+def pristine(tmp_path_factory) -> Path:
+    """One copy of the project per session; each test that changes it gets a copy of its own."""
+    return copy_project(tmp_path_factory.mktemp("pristine"))
+
+
+@pytest.fixture
+def project(pristine, tmp_path) -> Path:
+    """A contributor's fork to change and build: a fresh copy of the project for this test."""
+    copy = tmp_path / "project"
+    shutil.copytree(pristine, copy)
+    return copy
+
+
+@pytest.fixture(scope="session")
 def served(build, tmp_path_factory):
     """The session's build served over HTTP at the path its site_url names, as GitHub Pages
     serves a project site (`/essay/`), with the site's 404 page for any missing address."""

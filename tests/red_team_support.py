@@ -5,13 +5,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
-from conftest import ROOT, copy_project  # noqa: F401 (the tests import it from here too)
+from conftest import ROOT
 from edition import mkdocs_yml
 
 

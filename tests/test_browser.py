@@ -7,8 +7,7 @@ import socket
 from urllib.parse import urlparse
 
 import pytest
-from edition.browser import launch, serve
-from conftest import ROOT, run_build
+from edition.browser import launch
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from conftest import ROOT, copy_project, front_matter, page_url, run_build, section_files

@@ -20,11 +20,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import MKDOCS, ROOT
+from conftest import MKDOCS, ROOT, STALE_PAGE
 from reading import without_abbreviations
-from conftest import MKDOCS, ROOT, STALE_PAGE, run_build
 from red_team_support import append as _append
-from red_team_support import HOSTILE_MARKDOWN, build_in_process, copy_project, recording_guard
+from red_team_support import HOSTILE_MARKDOWN, build_in_process, recording_guard
 
 from edition.bibliography_check import check_text
 from edition.content_guard import check_content, check_css
@@ -32,19 +31,6 @@ from edition.content_guard import check_content, check_css
 ABOUT = "docs/about.md"
 ABOUT_LINES = len((ROOT / ABOUT).read_text(encoding="utf-8").splitlines())
 PAYLOAD_LINE = ABOUT_LINES + 2  # appended after a blank line
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    """One copy of the project per module; each test copies it again before changing it."""
-    return copy_project(tmp_path_factory.mktemp("pristine"))
-
-
-@pytest.fixture
-def project(pristine, tmp_path) -> Path:
-    copy = tmp_path / "project"
-    shutil.copytree(pristine, copy)
-    return copy
 
 
 def append(project: Path, path: str, text: str) -> None:

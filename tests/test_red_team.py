@@ -32,7 +32,7 @@ import yaml
 from conftest import MKDOCS, ROOT, run_build
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from red_team_support import HOSTILE_MARKDOWN, append, build_in_process, copy_project, replace, site_markdown, timed
+from red_team_support import HOSTILE_MARKDOWN, append, build_in_process, replace, site_markdown, timed
 
 from edition import bibliography_check, content_guard, content_security_policy, front_matter, source_guard
 from edition.front_matter import SourceError
@@ -41,20 +41,6 @@ SECTION = "essay/02-trafficking-protocol.md"
 SECTION_TEXT = (ROOT / "docs" / SECTION).read_text(encoding="utf-8")
 ABOUT_TEXT = (ROOT / "docs/about.md").read_text(encoding="utf-8")
 BIB = (ROOT / "references.bib").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    return copy_project(tmp_path_factory.mktemp("pristine"))
-
-
-@pytest.fixture
-def project(pristine, tmp_path) -> Path:
-    import shutil
-
-    copy = tmp_path / "project"
-    shutil.copytree(pristine, copy)
-    return copy
 
 
 def with_front_matter(lines: str, body: str = "Some words.\n") -> str:

@@ -24,7 +24,7 @@ import markdown
 from bs4 import BeautifulSoup
 from conftest import ROOT
 
-from edition import accessibility_fixes, lazy_search, pdf_export
+from edition import accessibility_fixes, lazy_search
 from edition.notes import PRIORITY, NotesExtension
 
 MATERIAL = files("material") / "templates"
