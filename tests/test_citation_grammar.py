@@ -217,7 +217,7 @@ def test_a_citation_in_a_file_appended_to_every_page_stops_the_build(tmp_path):
     "text, message",
     [
         ("<div>\nText [@UNODC2009global] inside.\n</div>", "a citation in raw HTML is not rendered"),
-        ("*[UNX]: United Nations [@UNODC2009global]", "a citation in an abbreviation's definition"),
+        ("*[OPSC]: Optional Protocol [@UNODC2009global]", "a citation in an abbreviation's definition"),
         ("Text [@UNODC2009global]{onclick=alert(1)}.", "attributes ({...}) right after a citation"),
         ("[@UNODC2009global](https://example.org/x)", "a link's address right after a citation"),
         ("Text [@UNODC2009global,\np. 3 words].", "closes on the same line"),
