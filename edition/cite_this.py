@@ -23,10 +23,7 @@ _cff: dict = {}
 
 def on_config(config):
     _cff.clear()
-    try:
-        _cff.update(citation_file(config))
-    except (OSError, ValueError) as error:
-        log.error(f"CITATION.cff: cannot be read ({error}); no 'Cite this section' boxes")
+    _cff.update(citation_file(config, log, "no 'Cite this section' boxes"))
     return config
 
 

@@ -32,10 +32,18 @@ def strip_front_matter(text: str) -> str:
     return text
 
 
-def citation_file(config) -> dict:
-    """CITATION.cff beside mkdocs.yml: how the essay and the edition are cited."""
+def citation_file(config, log, without: str) -> dict:
+    """CITATION.cff beside mkdocs.yml: how the essay and the edition are cited.
+
+    A file that cannot be read is one error in the build's log, saying what the
+    site goes `without` (the hooks that need it then write nothing), and {}.
+    """
     path = Path(config.config_file_path).parent / "CITATION.cff"
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, ValueError) as error:
+        log.error(f"CITATION.cff: cannot be read ({error}); {without}")
+        return {}
 
 
 def composes(page, markdown: str, kind: str, placeholder: str, log) -> bool:

@@ -34,10 +34,7 @@ SCHEMAS = {"schema.DC": "http://purl.org/dc/elements/1.1/", "schema.DCTERMS": "h
 
 def on_config(config):
     _cff.clear()
-    try:
-        _cff.update(citation_file(config))
-    except (OSError, ValueError) as error:
-        log.error(f"CITATION.cff: cannot be read ({error}); essay pages get no citation tags")
+    _cff.update(citation_file(config, log, "essay pages get no citation tags"))
     return config
 
 

@@ -29,10 +29,7 @@ _cff: dict = {}
 
 def on_config(config):
     _cff.clear()
-    try:
-        _cff.update(citation_file(config))
-    except (OSError, ValueError) as error:
-        log.error(f"CITATION.cff: cannot be read ({error}); pages get no JSON-LD")
+    _cff.update(citation_file(config, log, "pages get no JSON-LD"))
     return config
 
 

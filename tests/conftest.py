@@ -138,6 +138,17 @@ def section_files() -> list[Path]:
     return sorted((ROOT / "docs" / "essay").glob("*.md"))
 
 
+def parts_and_sections() -> list[tuple[str, list[str]]]:
+    """The essay's parts in reading order, each with its sections' titles (from their front matter)."""
+    parts: list[tuple[str, list[str]]] = []
+    for path in section_files():
+        meta = front_matter(path)
+        if not parts or parts[-1][0] != meta["part"]:
+            parts.append((meta["part"], []))
+        parts[-1][1].append(meta["title"])
+    return parts
+
+
 def page_url(src: Path) -> str:
     """The built HTML file of a Markdown page (directory URLs)."""
     rel = src.relative_to(ROOT / "docs").with_suffix("")

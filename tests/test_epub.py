@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, front_matter, page_url, section_files
+from conftest import ROOT, front_matter, page_url, parts_and_sections, section_files
 from essay_source import normalise
 from test_pdf import bib_addresses, tight, web_notes
 
@@ -146,12 +146,7 @@ def test_it_opens_on_its_cover(book, config, essay):
 def test_navigation_gives_the_parts_with_their_sections_then_the_pages_after(book):
     toc = book.nav().find("nav", attrs={"epub:type": "toc"})
     top = toc.find("ol").find_all("li", recursive=False)
-    parts: list[tuple[str, list[str]]] = []
-    for path in section_files():
-        meta = front_matter(path)
-        if not parts or parts[-1][0] != meta["part"]:
-            parts.append((meta["part"], []))
-        parts[-1][1].append(meta["title"])
+    parts = parts_and_sections()
     titles = [item.find("a").get_text(strip=True) for item in top]
     assert titles == [part for part, _ in parts] + BACK_PAGES
     for item, (_, sections) in zip(top, parts):

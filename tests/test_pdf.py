@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, front_matter, page_url, section_files
+from conftest import ROOT, page_url, parts_and_sections, section_files
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
@@ -151,16 +151,6 @@ def outline_tree(reader: PdfReader, items=None) -> list[tuple[str, int, list]]:
         else:
             tree.append((item.title, reader.get_destination_page_number(item), []))
     return tree
-
-
-def parts_and_sections() -> list[tuple[str, list[str]]]:
-    parts: list[tuple[str, list[str]]] = []
-    for path in section_files():
-        meta = front_matter(path)
-        if not parts or parts[-1][0] != meta["part"]:
-            parts.append((meta["part"], []))
-        parts[-1][1].append(meta["title"])
-    return parts
 
 
 def test_outline_holds_the_eighteen_sections_in_their_parts_in_order(pdf):
