@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from markdown import Markdown
 from typing import Iterable, Iterator
 
 from mkdocs_bibtex.citation import CITATION_BLOCK_REGEX, Citation
@@ -50,7 +52,7 @@ class Block:
     in_code: bool
     editorial: bool  # inside an admonition: the editors' words
     place: str = ""  # "html" (a raw HTML block) or "abbreviation" (a *[...]: definition): no citation goes there
-    after: str = ""  # the character right after the closing "]"
+    after: str = ""  # the rest of the line after the closing "]"
 
     @property
     def citations(self) -> list[Citation]:
@@ -73,7 +75,10 @@ class Cite:
 
 
 ABBREVIATION = re.compile(r"^ *\*\[[^\]]*\]:")
-HTML_BLOCK = re.compile(r"^ {0,3}<[A-Za-z/!?]")
+# A raw HTML block, as Python-Markdown's HTML extractor reads one: a block-level tag (or a
+# comment) at the start of a line, blank line before it or not, up to its closing tag.
+HTML_OPEN = re.compile(r"^ {0,3}<(?P<tag>[A-Za-z][A-Za-z0-9-]*|!--)")
+BLOCK_LEVEL = set(Markdown().block_level_elements)
 
 
 def blocks(markdown: str) -> Iterator[Block]:
@@ -81,7 +86,7 @@ def blocks(markdown: str) -> Iterator[Block]:
     for number, line, in_code, editorial, spans, html in _lines(markdown):
         if "@" not in line:
             continue
-        place = "html" if html else "abbreviation" if ABBREVIATION.match(line) else ""
+        definition = "abbreviation" if ABBREVIATION.match(line) else ""
         # Only up to the line's last "]": every "[" then has a "]" after it, so the
         # lazy block pattern never rescans the rest of the line (linear, not quadratic).
         for match in CITATION_BLOCK_REGEX.finditer(line, 0, line.rfind("]") + 1):
@@ -89,15 +94,20 @@ def blocks(markdown: str) -> Iterator[Block]:
                 continue
             start, end = match.span()
             coded = in_code or any(s < end and start < e for s, e in spans)
-            yield Block(match.group(1), number, (start, end), coded, editorial, place, line[end : end + 1])
+            place = "html" if any(s < end and start < e for s, e in html) else definition
+            yield Block(match.group(1), number, (start, end), coded, editorial, place, line[end:])
+
+
+OPEN_CITATION = re.compile(r"\[[^\[\]`]*@[\w-]")
 
 
 def unclosed(markdown: str) -> Iterator[int]:
     """Lines, outside code, where a citation opens ("[@") and does not close on the same line:
     mkdocs-bibtex reads a citation within one line, so the words would stay unrendered."""
-    for number, line, in_code, _, spans, _ in _lines(markdown):
-        opened = line.rfind("[@")
-        if opened > line.rfind("]") and not in_code and not any(s <= opened < e for s, e in spans):
+    for number, line, in_code, _, spans, html in _lines(markdown):
+        tail = line.rfind("]") + 1
+        opened = OPEN_CITATION.search(line, tail)
+        if opened and not in_code and not any(s <= opened.start() < e for s, e in spans + html):
             yield number
 
 
@@ -125,9 +135,15 @@ def judge(block: Block, keys: set[str]) -> list[str]:
     if block.place and block.raw.lstrip().startswith("@"):
         where = "raw HTML" if block.place == "html" else "an abbreviation's definition"
         return [f"[{block.raw}]: a citation in {where} is not rendered; cite in the Markdown text around it"]
-    if block.after in ("{", "(") and block.raw.lstrip().startswith("@"):
-        what = "attributes ({...})" if block.after == "{" else "a link's address"
-        return [f"[{block.raw}]: {what} right after a citation would scramble it; put a space or the words between"]
+    if block.raw.lstrip().startswith("@"):
+        if "{" in block.after:
+            return [f"[{block.raw}]: a {{ later on the line would join the citation's attributes and move words; "
+                    f"write attributes ({{...}}) on a line without a citation"]
+        if block.after[:1] == "(":
+            return [f"[{block.raw}]: a link's address right after a citation would scramble it; put a space or words between"]
+        if block.after[:1] == ":" and not block.span[0] and block.line:
+            return [f"[{block.raw}]: a line starting with a citation and a colon reads as a link definition; "
+                    f"the words after it would vanish"]
     if block.raw.lstrip().startswith("@"):
         problems = []
         for text, part in zip(block.raw.split(";"), block.parts()):
@@ -175,8 +191,8 @@ def bib_text(value: str) -> str:
 # The block grammar, one pass
 
 
-def _lines(markdown: str) -> Iterator[tuple[int, str, bool, bool, list[tuple[int, int]], bool]]:
-    """(line number, line, in a code block, in an admonition, code spans, in raw HTML) for every line.
+def _lines(markdown: str) -> Iterator[tuple[int, str, bool, bool, list[tuple[int, int]], list[tuple[int, int]]]]:
+    """(line number, line, in a code block, in an admonition, code spans, raw HTML spans) for every line.
 
     Containers (list items, admonitions) are a stack of content indents; a
     line indented by TAB more than the innermost container's content, after a
@@ -186,20 +202,27 @@ def _lines(markdown: str) -> Iterator[tuple[int, str, bool, bool, list[tuple[int
     fence: tuple[str, int, int] | None = None  # (char, length, indent)
     blank_before = True
     in_indented_code = False
-    in_html = False
+    html: tuple[str, int] | None = None  # the open raw block's closing marker, and its nesting depth
     for number, line in enumerate(markdown.split("\n"), start=1):
+        if html is not None:
+            # Inside a raw HTML block (blank lines included): literal up to its closing tag.
+            html, close = _html_continues(line, html)
+            spans = [(0, close if close is not None else len(line))]
+            yield number, line, False, _editorial(containers), [], spans
+            if html is None:
+                blank_before = False
+            continue
         stripped = line.lstrip(" ")
         indent = len(line) - len(stripped)
         if fence is not None:
             close = FENCE.match(line)
             if close and close["fence"][0] == fence[0] and len(close["fence"]) >= fence[1] and not line[close.end() :].strip():
                 fence = None
-            yield number, line, True, _editorial(containers), [], False
+            yield number, line, True, _editorial(containers), [], []
             continue
         if not stripped:
             blank_before = True
-            in_html = False
-            yield number, line, in_indented_code, _editorial(containers), [], False
+            yield number, line, in_indented_code, _editorial(containers), [], []
             continue
         # A line less indented than a container's content closes it, unless it
         # lazily continues the paragraph just above (no blank line, no new block).
@@ -210,16 +233,22 @@ def _lines(markdown: str) -> Iterator[tuple[int, str, bool, bool, list[tuple[int
         if indent >= base + TAB and (blank_before or in_indented_code):
             in_indented_code = True
             blank_before = False
-            yield number, line, True, _editorial(containers), [], False
+            yield number, line, True, _editorial(containers), [], []
             continue
         in_indented_code = False
-        if blank_before and HTML_BLOCK.match(line[base:] if indent >= base else line):
-            in_html = True  # a raw HTML block, as Python-Markdown reads it: up to the next blank line
+        opened = HTML_OPEN.match(line[base:] if indent >= base else line)
+        if opened and (opened["tag"] == "!--" or opened["tag"].lower() in BLOCK_LEVEL):
+            marker = "-->" if opened["tag"] == "!--" else opened["tag"].lower()
+            start = line.index("<")
+            html, close = _html_continues(line, (marker, 0), start)
+            yield number, line, False, _editorial(containers), _code_spans(line), [(start, close if close is not None else len(line))]
+            blank_before = False
+            continue
         blank_before = False
         opener = FENCE.match(line)
         if opener:
             fence = (opener["fence"][0], len(opener["fence"]), indent)
-            yield number, line, True, _editorial(containers), [], False
+            yield number, line, True, _editorial(containers), [], []
             continue
         admonition = ADMONITION.match(line)
         if admonition:
@@ -228,7 +257,29 @@ def _lines(markdown: str) -> Iterator[tuple[int, str, bool, bool, list[tuple[int
             item = LIST_ITEM.match(line)
             if item:
                 containers.append((indent + TAB, False))
-        yield number, line, False, _editorial(containers), _code_spans(line), in_html
+        yield number, line, False, _editorial(containers), _code_spans(line) + _comments(line), []
+
+
+def _html_continues(line: str, state: tuple[str, int], start: int = 0) -> tuple[tuple[str, int] | None, int | None]:
+    """Follow a raw HTML block through one line: (the state after it or None if it closed,
+    where in the line it closed or None). Nested tags of the same name are counted."""
+    marker, depth = state
+    if marker == "-->":
+        end = line.find("-->", start)
+        return (state, None) if end < 0 else (None, end + 3)
+    for tag in re.finditer(rf"<(/?){re.escape(marker)}(?=[\s/>])[^>]*>", line[start:], re.IGNORECASE):
+        if tag.group(1):
+            depth -= 1
+            if depth <= 0:
+                return None, start + tag.end()
+        elif not tag.group(0).endswith("/>"):
+            depth += 1
+    return (marker, depth), None
+
+
+def _comments(line: str) -> list[tuple[int, int]]:
+    """HTML comments within a line: not rendered, so not read for citations."""
+    return [m.span() for m in re.finditer(r"<!--.*?-->", line)] if "<!--" in line else []
 
 
 def _editorial(containers: list[tuple[int, bool]]) -> bool:

@@ -46,7 +46,7 @@ from edition.bibliography_style import EditionStyle
 from edition.citation_scan import Block, Cite, bib_text, blocks, is_citation, judge, number_notes, scan, unclosed
 from edition.notes import NotesExtension
 from edition.pages import essay_pages, read_source, strip_front_matter
-from edition.source_guard import CONTRIBUTING, INCLUDES_DIR, allowed_include
+from edition.source_guard import CONTRIBUTING, INCLUDES_DIR, allowed_include, snippets
 
 log = logging.getLogger("mkdocs.plugins.edition.citations")
 
@@ -58,8 +58,6 @@ BIBLIOGRAPHY_PLACEHOLDER = "<!-- bibliography -->"
 # its citations are rendered. Which names are allowed is source_guard.py's allowlist
 # (includes/ by name, CONTRIBUTING.md), which has stopped the build on any other.
 INCLUDE = re.compile(r'^(?P<indent>[ ]*)--8<--[ ]+"(?P<path>[^":]+)"[ ]*$')
-# An include of part of a file (`"name:2:4"`, `"name:section"`): its citations are not composed.
-PART_INCLUDE = re.compile(r'^[ ]*--8<--[ ]+"(?P<path>[^":]+):[^"]*"[ ]*$')
 KEEP = "\x02edition-kept-{}\x03"
 WEB_REFS = re.compile(r"\. (?:Online|Archived copy|Current page):")
 
@@ -123,21 +121,10 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
             name = f"{Path(config.docs_dir).name}/{file.src_uri}"
             text = _blank_front_matter(file.content_string)
             problems += self._check(text, name)
-            for number, line in enumerate(text.split("\n"), start=1):
-                path = self._include_path(line) if "--8<--" in line else None
-                if path is not None:
-                    problems += self._check(_read(self.root / path), path)
-                part = PART_INCLUDE.match(line) if path is None and "--8<--" in line else None
-                if part and allowed_include(part["path"], self.root):
-                    whole = part["path"] if part["path"] == CONTRIBUTING else f"{INCLUDES_DIR}/{part['path']}"
-                    if any(not block.in_code for block in blocks(_read(self.root / whole))):
-                        problems.append(
-                            f"{name}:{number}: {whole} holds citations, which are read only when the whole "
-                            f"file is included: write --8<-- \"{part['path']}\" without a part"
-                        )
+            problems += self._check_includes(text, name)
         # Files pymdownx.snippets appends to every page come in after mkdocs-bibtex has run.
-        snippets = config.mdx_configs.get("pymdownx.snippets", {}) if hasattr(config, "mdx_configs") else {}
-        for name in snippets.get("auto_append", []):
+        options = config.mdx_configs.get("pymdownx.snippets", {}) if hasattr(config, "mdx_configs") else {}
+        for name in options.get("auto_append", []):
             path = f"{INCLUDES_DIR}/{name}"
             for block in blocks(_read(self.root / path)):
                 if not block.in_code:
@@ -390,6 +377,35 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
             f"{name}:{number}: a citation opened with [@ closes on the same line, or its words stay unrendered"
             for number in unclosed(text)
         ]
+        return problems
+
+    def _check_includes(self, text: str, name: str) -> list[str]:
+        """The citations of every file a page includes, in any of pymdownx.snippets' forms.
+
+        Only a whole file on a line of its own (`--8<-- "name"`) is composed into the
+        page before mkdocs-bibtex runs; a file holding citations included any other way
+        (part of it, the block form, single quotes) or from inside an include would be
+        published with its citations unrendered, so the build stops.
+        """
+        problems = []
+        lines = text.split("\n")
+        for number, snippet in snippets(text):
+            file = snippet.split(":", 1)[0]
+            if not allowed_include(file, self.root):
+                continue  # source_guard.py has stopped the build, naming page and line
+            path = file if file == CONTRIBUTING else f"{INCLUDES_DIR}/{file}"
+            included = _read(self.root / path)
+            if self._include_path(lines[number - 1]) == path:
+                problems += self._check(included, path)
+                problems += [
+                    f"{path}:{inner}: an include may not include another file (only pages include)"
+                    for inner, _ in snippets(included)
+                ]
+            elif any(not block.in_code for block in blocks(included)):
+                problems.append(
+                    f"{name}:{number}: {path} holds citations, which are read only when the whole file is "
+                    f"included on a line of its own: write --8<-- \"{file}\""
+                )
         return problems
 
     def _include_path(self, line: str) -> str | None:

@@ -198,7 +198,8 @@ def check_static(uri: str, path: str, stylesheets: set[str]) -> str | None:
 @event_priority(-300)
 def on_post_page(output, page, config):
     """Last of all: the page exactly as it will be written."""
-    problems = check_page(output, config)
+    problems = [Problem(text, needle, "") for text, needle in stray_end_tags(page.content or "")]
+    problems += check_page(output, config)
     if problems:
         _fail(problems, page, config)
     return output
@@ -222,6 +223,48 @@ def check_page(html: str, config=None) -> list[Problem]:
     checker = _Checker(config, known=content_security_policy.known_hashes())
     checker.walk(root, [])
     return checker.problems[:20]
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def stray_end_tags(fragment: str) -> list[tuple[str, str]]:
+    """End tags in a page's content that close an element the content did not open.
+
+    `</article>` in a page would close the theme's article, and what follows would
+    be judged, and read by Material, as the theme's frame (`<div id="__config">`).
+    The rule is structural: the content closes only what it opened. A tokenizer
+    is enough to see it (the WHATWG tree builder drops such tags silently).
+    """
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, str]] = []
+
+    class Balance(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.open: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag not in VOID:
+                self.open.append(tag)
+
+        def handle_startendtag(self, tag, attrs):
+            pass
+
+        def handle_endtag(self, tag):
+            if tag in VOID:
+                return
+            if tag not in self.open:
+                found.append((f"the end tag </{tag}> closes what the page's content did not open", f"</{tag}"))
+                return
+            while self.open.pop() != tag:
+                pass
+
+    parser = Balance()
+    parser.feed(fragment)
+    parser.close()
+    return found
 
 
 def check_content(fragment: str) -> list[Problem]:
@@ -304,6 +347,8 @@ class _Checker:
                 self.add(f"the class {part!r} on <{name}> is the theme's, not a page's", part)
 
     def attribute(self, name: str, attribute: str, value: str, element):
+        if attribute == "id" and value == "__config" and not (name == "script" and element.get("type") == "application/json"):
+            self.add(f"the id '__config' on <{name}> is the theme's, not a page's (Material reads its settings from it)", "__config")
         if attribute in ("id", "for"):
             if not TOKEN.match(value):
                 self.add(

@@ -50,7 +50,6 @@ LIMITS = {
 }
 INCLUDES_DIR = "includes"
 CONTRIBUTING = "CONTRIBUTING.md"
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 TAG_START = re.compile(r"<[A-Za-z/!?]")
 DEFINITION = re.compile(r"^ {0,3}(?:\*\[[^\]\n]*\]:|\[\^[^\]\n]*\]:)", re.MULTILINE)
 QUOTE = re.compile(r"^ {0,3}((?:> ?)+)", re.MULTILINE)
@@ -174,11 +173,30 @@ def read(path: str, shown: str) -> str:
     if "\r" in text:
         line = text.count("\n", 0, text.index("\r")) + 1
         raise SourceError(line, "has Windows (CR LF) or old Mac (CR) line endings: save it with LF line endings")
-    bad = CONTROL.search(text)
-    if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        raise SourceError(line, f"contains the invisible control character U+{ord(bad.group()):04X}; delete it")
+    at = invisible(text)
+    if at is not None:
+        line = text.count("\n", 0, at) + 1
+        raise SourceError(line, f"contains an invisible control character, U+{ord(text[at]):04X}; delete it")
     return text
+
+
+# What a visible text may hold, by Unicode category: letters, marks, numbers, punctuation,
+# symbols and spaces, with tabs and line feeds. Control and format characters (zero-width,
+# direction marks, \x02 that the citation pipeline uses to hide text), line and paragraph
+# separators, private-use and unassigned code points are none of these.
+INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs"}
+
+
+def invisible(text: str) -> int | None:
+    """The index of the first character a reader cannot see, or None (tab and line feed are fine)."""
+    import unicodedata
+
+    for index, char in enumerate(text):
+        if char in "\t\n" or char.isascii() and char.isprintable():
+            continue
+        if unicodedata.category(char) in INVISIBLE_CATEGORIES:
+            return index
+    return None
 
 
 def check_markdown(text: str, start: int = 0) -> None:
@@ -232,6 +250,14 @@ def _snippet_pattern():
 
 def check_snippets(text: str, root: Path) -> None:
     """Every `--8<--` names a file in includes/ or CONTRIBUTING.md (code samples too: snippets run first)."""
+    for number, name in snippets(text):
+        _check_include(name, root, number)
+
+
+def snippets(text: str):
+    """(line, name) for every file pymdownx.snippets would include, in any of its forms
+    (a line `--8<-- "name"`, quotes of either kind, the block form between two `--8<--` lines),
+    read with pymdownx.snippets' own pattern; escaped snippets (`;--8<--`) are text."""
     if "8<-" not in text:
         return
     pattern = _snippet_pattern()
@@ -243,14 +269,14 @@ def check_snippets(text: str, root: Path) -> None:
                 continue
             if match.group("inline_marker"):
                 if not block:
-                    _check_include(match.group("snippet")[1:-1].strip(), root, number)
+                    yield number, match.group("snippet")[1:-1].strip()
                 continue
             block = not block
             continue
         if block:
             name = line.strip()
             if name and not name.startswith(";"):
-                _check_include(name, root, number)
+                yield number, name
 
 
 def _check_include(name: str, root: Path, line: int) -> None:

@@ -218,7 +218,7 @@ def test_a_citation_in_a_file_appended_to_every_page_stops_the_build(tmp_path):
     [
         ("<div>\nText [@UNODC2009global] inside.\n</div>", "a citation in raw HTML is not rendered"),
         ("*[OPSC]: Optional Protocol [@UNODC2009global]", "a citation in an abbreviation's definition"),
-        ("Text [@UNODC2009global]{onclick=alert(1)}.", "attributes ({...}) right after a citation"),
+        ("Text [@UNODC2009global]{onclick=alert(1)}.", "a { later on the line would join the citation's attributes"),
         ("[@UNODC2009global](https://example.org/x)", "a link's address right after a citation"),
         ("Text [@UNODC2009global,\np. 3 words].", "closes on the same line"),
     ],
@@ -236,3 +236,59 @@ def test_an_include_of_part_of_a_file_with_citations_stops_the_build(tmp_path):
 
 def test_a_citation_beside_a_code_sample_or_in_prose_html_free_text_still_renders():
     assert check_pages(pipeline(), {"about.md": "Words [@UNODC2009global]. And `[@x` in code.\n"}) == ""
+
+
+# A second hostile review: ways around the first fixes, and pages they wrongly refused
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("Call now [@UNODC2009global] { #__x }", "a { later on the line"),
+        ("Parties grew [@UNODC2009global] {x} more.", "a { later on the line"),
+        ("Call now [ @UNODC2009global\n].", "closes on the same line"),
+        ("Call now [see @UNODC2009global\n].", "closes on the same line"),
+        ("Some words here.\n<div>Call now [@UNODC2009global].</div>", "a citation in raw HTML"),
+        ("<div>\nCall now.\n\nAgain [@UNODC2009global].\n</div>", "a citation in raw HTML"),
+        ("<!--\n\nhidden [@UNODC2009global]\n\n-->", "a citation in raw HTML"),
+        ("- item one\n<div>[@UNODC2009global]</div>", "a citation in raw HTML"),
+        ("[@UNODC2009global]: Fake words for the note.", "reads as a link definition"),
+    ],
+)  # fmt: skip
+def test_citations_that_would_still_be_scrambled_or_unrendered(text, message):
+    problem = check_pages(pipeline(), {"about.md": text})
+    assert problem.startswith("docs/about.md:") and message in problem, problem
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<q>Call now</q>, the hotline says [@UNODC2009global].",
+     "<span>Call now</span>, it says [@UNODC2009global].",
+     '<abbr title="x">NHTH</abbr> takes calls [@UNODC2009global].',
+     "<https://example.org> takes reports [@UNODC2009global].",
+     "<!-- checked 2026 -->The hotline takes reports [@UNODC2009global].",
+     "<em>Note:</em> words\nIt takes reports by text too [@UNODC2009global].",
+     "<div>x</div> Call now [@UNODC2009global].",
+     "<!-- TODO cite [@ here -->",
+     "Call [@UNODC2009global] (at any hour)."],
+)  # fmt: skip
+def test_citations_beside_inline_html_comments_and_parentheses_are_fine(text):
+    assert check_pages(pipeline(), {"about.md": text}) == ""
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["--8<-- 'box.md:1:1'", '-8<- "box.md:1:1"', '--8<--\t"box.md:1:1"', '--8<--\nbox.md\n--8<--', "--8<-- 'box.md'",
+     '-8<- "box.md"'],
+)  # fmt: skip
+def test_an_include_with_citations_in_any_other_form_stops_the_build(tmp_path, line):
+    plugin = included_pipeline(tmp_path)
+    message = check_pages(plugin, {"about.md": f"Text.\n{line}\n"})
+    assert message.startswith("docs/about.md:") and "includes/box.md holds citations" in message, message
+
+
+def test_an_include_may_not_include_another(tmp_path):
+    plugin = included_pipeline(tmp_path)
+    (tmp_path / "includes" / "outer.md").write_text('Outer.\n--8<-- "box.md:1:1"\n', encoding="utf-8")
+    message = check_pages(plugin, {"about.md": 'Text.\n--8<-- "outer.md"\n'})
+    assert "includes/outer.md:2: an include may not include another file" in message, message

@@ -839,3 +839,43 @@ def test_invisible_control_characters_in_references_bib_are_named():
     text = (ROOT / "references.bib").read_text(encoding="utf-8").replace("title", "ti\x02tle", 1)
     [problem] = bibliography_check.check_text(text)
     assert "U+0002" in problem and problem.startswith("references.bib:")
+
+
+# A second hostile review: ways around the first fixes
+
+
+@pytest.mark.parametrize(
+    "content",
+    ['<div>x</div>\n</article><div id="__config">{"base": "https://evil.example"}</div>',
+     'Words </article><span class="md-header" data-md-component="header">x</span>',
+     "<p>x</p></main>", "<p>x</div>"],
+)  # fmt: skip
+def test_a_pages_content_cannot_close_the_themes_frame(content):
+    problems = content_guard.stray_end_tags(content)
+    assert problems and all("closes what the page's content did not open" in text for text, _ in problems)
+
+
+def test_the_content_markdown_writes_is_balanced():
+    """No false alarm: every page of the edition, converted as the site converts it, closes only what it opens."""
+    md = site_markdown()
+    for path in sorted((ROOT / "docs").rglob("*.md")):
+        body = path.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
+        assert content_guard.stray_end_tags(md.reset().convert(body)) == [], path
+
+
+def test_only_materials_settings_script_may_be_called_config():
+    problems = [p.text for p in content_guard.check_page(
+        '<!doctype html><html lang="en"><head><title>t</title></head><body>'
+        '<div id="__config">{}</div></body></html>')]  # fmt: skip
+    assert any("__config" in text for text in problems), problems
+
+
+@pytest.mark.parametrize("char", ["\u009b", "\u200b", "\u200f", "\u061c", "\U000e0041", "\u2028", "\u0085", "\ue000"])
+def test_every_invisible_character_is_named_in_pages_and_references(tmp_path, char):
+    page = tmp_path / "page.md"
+    page.write_text(f'---\ntitle: "T"\n---\n\nCall now{char} today.\n', encoding="utf-8")
+    with pytest.raises(SourceError) as error:
+        source_guard.read(str(page), "docs/page.md")
+    assert error.value.line == 5 and f"U+{ord(char):04X}" in error.value.message
+    [problem] = bibliography_check.check_text(BIB.replace("title", f"ti{char}tle", 1))
+    assert f"U+{ord(char):04X}" in problem
