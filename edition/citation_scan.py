@@ -53,6 +53,7 @@ class Block:
     editorial: bool  # inside an admonition: the editors' words
     place: str = ""  # "html" (a raw HTML block) or "abbreviation" (a *[...]: definition): no citation goes there
     after: str = ""  # the rest of the line after the closing "]"
+    heading: bool = False  # on a heading's line
 
     @property
     def citations(self) -> list[Citation]:
@@ -75,6 +76,9 @@ class Cite:
 
 
 ABBREVIATION = re.compile(r"^ *\*\[[^\]]*\]:")
+HEADING = re.compile(r"^ {0,3}#{1,6} ")
+# A heading's own attribute list, last on its line: `## Title [@key] { #id }` (the whole essay's anchors).
+HEADING_ATTRIBUTES = re.compile(r"^[^{]*\{[^{}]*\}\s*$")
 # A raw HTML block, as Python-Markdown's HTML extractor reads one: a block-level tag (or a
 # comment) at the start of a line, blank line before it or not, up to its closing tag.
 HTML_OPEN = re.compile(r"^ {0,3}<(?P<tag>[A-Za-z][A-Za-z0-9-]*|!--)")
@@ -87,6 +91,7 @@ def blocks(markdown: str) -> Iterator[Block]:
         if "@" not in line:
             continue
         definition = "abbreviation" if ABBREVIATION.match(line) else ""
+        heading = bool(HEADING.match(line))
         # Only up to the line's last "]": every "[" then has a "]" after it, so the
         # lazy block pattern never rescans the rest of the line (linear, not quadratic).
         for match in CITATION_BLOCK_REGEX.finditer(line, 0, line.rfind("]") + 1):
@@ -95,7 +100,7 @@ def blocks(markdown: str) -> Iterator[Block]:
             start, end = match.span()
             coded = in_code or any(s < end and start < e for s, e in spans)
             place = "html" if any(s < end and start < e for s, e in html) else definition
-            yield Block(match.group(1), number, (start, end), coded, editorial, place, line[end:])
+            yield Block(match.group(1), number, (start, end), coded, editorial, place, line[end:], heading)
 
 
 OPEN_CITATION = re.compile(r"\[[^\[\]`]*@[\w-]")
@@ -136,7 +141,7 @@ def judge(block: Block, keys: set[str]) -> list[str]:
         where = "raw HTML" if block.place == "html" else "an abbreviation's definition"
         return [f"[{block.raw}]: a citation in {where} is not rendered; cite in the Markdown text around it"]
     if block.raw.lstrip().startswith("@"):
-        if "{" in block.after:
+        if "{" in block.after and not (block.heading and HEADING_ATTRIBUTES.match(block.after)):
             return [f"[{block.raw}]: a {{ later on the line would join the citation's attributes and move words; "
                     f"write attributes ({{...}}) on a line without a citation"]
         if block.after[:1] == "(":

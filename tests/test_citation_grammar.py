@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs_bibtex.citation import CitationBlock
 
-from edition.citation_scan import blocks, judge, scan
+from edition.citation_scan import blocks, is_citation, judge, scan
 from edition.citations import KEEP, CitationPipeline
 
 KEYS = {"UNODC2009global", "ECPAT2009protection", "UNOG2010committee"}
@@ -292,3 +292,10 @@ def test_an_include_may_not_include_another(tmp_path):
     (tmp_path / "includes" / "outer.md").write_text('Outer.\n--8<-- "box.md:1:1"\n', encoding="utf-8")
     message = check_pages(plugin, {"about.md": 'Text.\n--8<-- "outer.md"\n'})
     assert "includes/outer.md:2: an include may not include another file" in message, message
+
+
+def test_a_note_in_a_heading_keeps_the_headings_own_attributes():
+    """The whole essay gives each section's heading an anchor: `## 4. Title[@key] { #section-4 }`."""
+    text = "## 4. The status of legislation[@UNODC2009global] { #section-4 }"
+    assert check_pages(pipeline(), {"whole-essay.md": text}) == ""
+    assert [b.raw for b in blocks(text) if is_citation(b, KEYS)] == ["@UNODC2009global"]
