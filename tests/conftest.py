@@ -1,7 +1,16 @@
-"""Build the real site once per test session and hand out its pages."""
+"""Build the real site once per test run and hand out its pages.
+
+The suite runs on every core (pytest-xdist, `-n auto` in pyproject.toml). Each
+worker is a pytest session of its own, so the builds every module reads (the
+strict build, `make site`) are made by the first worker that asks for them and
+reused by the others: `once_per_run`. Modules that read a whole site in a
+browser or a whole PDF once (a module-scoped fixture) keep their tests on one
+worker, so that reading happens once: `READ_ONCE`.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -26,6 +35,41 @@ PROJECT_FILES = [
     "docs", "overrides", "edition", "print", "data", "includes", "source",
     "mkdocs.yml", "references.bib", "CONTRIBUTING.md", "CITATION.cff",
 ]
+
+
+# Modules whose tests share one costly reading (a module-scoped fixture): each runs
+# on one worker, so the reading happens once. Every other test is sent on its own.
+READ_ONCE = {
+    "tests/test_browser.py": "every page read on a desktop, axe included",
+    "tests/test_phone.py": "every page read on a phone, light and dark",
+    "tests/test_offline.py": "the offline copy unzipped and opened",
+    "tests/test_epub.py": "the book read; EPUBCheck and Ace started",
+    "tests/test_pdf.py": "each PDF's text and links read",
+    "tests/test_pdf_accessibility.py": "each PDF's structure read",
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's load scheduling, with the READ_ONCE modules kept whole.
+
+    xdist's own `--dist loadgroup` would do this from `xdist_group` marks, but on
+    pytest 9.2 it silently stops grouping (pytest-xdist issue 1386), so the
+    grouping is written here, on the node ids the scheduler sees. Scopes are
+    handed out largest first (xdist's default order): the whole modules, then
+    the single tests, which even out the workers' loads at the end.
+    tests/test_upstream.py::test_xdist_schedules_by_scope names what this uses.
+    """
+    if config.getvalue("dist") != "load":
+        return None  # an explicit --dist is the contributor's choice
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ReadOnceScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in READ_ONCE else nodeid
+
+    return ReadOnceScheduling(config, log)
 
 
 def copy_project(destination: Path) -> Path:
@@ -74,12 +118,41 @@ def run_build(project: Path, site: Path, strict: bool = True, **env: str) -> Bui
     return Build(site=site, returncode=result.returncode, log=result.stdout + result.stderr)
 
 
+def once_per_run(tmp_path_factory, name: str, make) -> tuple[Path, dict]:
+    """A folder `make(folder)` fills, made once for the whole run, whichever worker asks first.
+
+    Under pytest-xdist every worker's temporary folder sits in the run's own
+    (`.../pytest-N/popen-gw0`): the folder is made there, under a file lock, and
+    what `make` returns (JSON) is kept beside it for the workers that come later.
+    Without xdist it is simply made in the session's temporary folder.
+    """
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / name
+    made = base / f"{name}.json"
+    with FileLock(base / f"{name}.lock"):
+        if not made.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            made.write_text(json.dumps(make(folder)), encoding="utf-8")
+        return folder, json.loads(made.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def build(tmp_path_factory) -> Build:
-    result = run_build(ROOT, tmp_path_factory.mktemp("site"))
-    if result.returncode != 0:
-        pytest.fail(f"the strict build failed:\n{result.log}")
-    return result
+    """The real site, built strictly once per run."""
+
+    def make(folder: Path) -> dict:
+        result = run_build(ROOT, folder / "site")
+        return {"returncode": result.returncode, "log": result.log}
+
+    folder, made = once_per_run(tmp_path_factory, "build", make)
+    if made["returncode"] != 0:
+        pytest.fail(f"the strict build failed:\n{made['log']}")
+    return Build(site=folder / "site", **made)
 
 
 @pytest.fixture(scope="session")
@@ -171,20 +244,23 @@ class Production:
 
 @pytest.fixture(scope="session")
 def production(tmp_path_factory) -> Production:
-    """`make site` as CI and a release run it, ONCE per session, into a temporary folder
+    """`make site` as CI and a release run it, ONCE per run, into a temporary folder
     that holds the last site already (a stale page, which a good build must replace)."""
-    root = tmp_path_factory.mktemp("production")
-    (root / "site").mkdir()
-    (root / "site" / STALE_PAGE).write_text("the last site's page", encoding="utf-8")
-    result = subprocess.run(
-        ["make", "--no-print-directory", "site", f"SITE={root / 'site'}", f"BUILD={root / 'build'}", f"VENV={sys.prefix}"],
-        cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    log = result.stdout + result.stderr
-    if result.returncode != 0:
-        pytest.fail(f"make site failed:\n{log}")
-    return Production(site=root / "site", log=log)
+
+    def make(root: Path) -> dict:
+        (root / "site").mkdir()
+        (root / "site" / STALE_PAGE).write_text("the last site's page", encoding="utf-8")
+        result = subprocess.run(
+            ["make", "--no-print-directory", "site", f"SITE={root / 'site'}", f"BUILD={root / 'build'}", f"VENV={sys.prefix}"],
+            cwd=ROOT,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        return {"returncode": result.returncode, "log": result.stdout + result.stderr}
+
+    root, made = once_per_run(tmp_path_factory, "production", make)
+    if made["returncode"] != 0:
+        pytest.fail(f"make site failed:\n{made['log']}")
+    return Production(site=root / "site", log=made["log"])
