@@ -14,7 +14,7 @@ the line where the problem can be found and the problem.
   page) and the stylesheets named in `extra_css`; anything else stops the
   build.
 - on_post_page and on_post_template (404.html): the whole page as Material's
-  template and every hook left it, read with tinyhtml5, a WHATWG parser (it
+  template and every hook left it, read with tinyhtml5 (edition/html5.py), a WHATWG parser (it
   builds the tree a browser builds, so markup cannot hide from it), and every
   element and attribute compared with ELEMENTS: what Material's templates
   (base.html and the partials this configuration uses), the enabled Markdown
@@ -45,12 +45,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import tinycss2
-import tinyhtml5
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import InclusionLevel
 
-from edition import content_security_policy
+from edition import content_security_policy, html5
 
 log = logging.getLogger("mkdocs.hooks.content_guard")
 
@@ -219,7 +218,7 @@ def on_post_template(output_content, template_name, config):
 
 def check_page(html: str, config=None) -> list[Problem]:
     """Every problem in a finished page (at most 20)."""
-    root = tinyhtml5.parse(html)
+    root = html5.parse(html)
     checker = _Checker(config, known=content_security_policy.known_hashes())
     checker.walk(root, [])
     return checker.problems[:20]

@@ -37,10 +37,10 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import tinyhtml5
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
+from edition import html5
 from edition.pages import offline_build
 
 log = logging.getLogger("mkdocs.hooks.content_security_policy")
@@ -157,7 +157,7 @@ def sha256(text: str) -> str:
 
 def inline_scripts(html: str) -> list[str]:
     """The text of every inline script a browser would run, read with a WHATWG parser."""
-    root = tinyhtml5.parse(html)
+    root = html5.parse(html)
     return [
         element.text or ""
         for element in root.iter("{http://www.w3.org/1999/xhtml}script")

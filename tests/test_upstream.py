@@ -11,7 +11,8 @@ interface, the test below names it and fails first when an upgrade changes it
 - Material's offline plugin putting the iframe-worker polyfill in `extra.polyfills` (overrides/main.html);
 - Material's search dialog markup (edition/accessibility_fixes.py);
 - mkdocs-to-pdf's event hook module name and handler options (edition/pdf_export.py);
-  the PDF renderer's internals are in tests/test_upstream_pdf.py.
+  the PDF renderer's internals are in tests/test_upstream_pdf.py;
+- tinyhtml5's pattern cache, which edition/html5.py mends.
 """
 
 from __future__ import annotations
@@ -165,3 +166,43 @@ def test_mkdocs_to_pdf_takes_the_template_folder_and_theme_handler_options():
 
     names = {name for name, _ in Options.config_scheme}
     assert {"custom_template_path", "theme_handler_path", "output_path", "exclude_pages"} <= names
+
+
+# tinyhtml5's pattern cache (edition/html5.py)
+
+
+def test_tinyhtml5_chars_until_still_looks_up_its_cache():
+    """The mend replaces the module's cache with one that fills itself; it works while
+    `chars_until` looks its patterns up there, by (characters, opposite)."""
+    import inspect
+
+    import tinyhtml5.inputstream
+
+    source = inspect.getsource(tinyhtml5.inputstream.HTMLUnicodeInputStream.chars_until)
+    assert "characters_until_regex[(characters, opposite)]" in source
+    assert isinstance(tinyhtml5.inputstream.characters_until_regex, dict)
+
+
+def test_the_mended_cache_parses_the_same_tree_and_fills_itself():
+    import xml.etree.ElementTree as ElementTree
+
+    import tinyhtml5
+    import tinyhtml5.inputstream
+
+    from edition import html5
+
+    page = (ROOT / "overrides" / "404.html").read_text(encoding="utf-8") + (
+        '<p title="a &amp; b">x &lt; y <svg viewBox="0 0 1 1"><text>t</text></svg>\x00<!-- c --></p>'
+        "<table><td>cell</table><math><mi>x</mi></math><script>if (a < b) {}</script>"
+    )
+    before = tinyhtml5.inputstream.characters_until_regex
+    try:
+        tinyhtml5.inputstream.characters_until_regex = {}
+        upstream = ElementTree.tostring(tinyhtml5.parse(page))
+        mended = ElementTree.tostring(html5.parse(page))
+        cache = tinyhtml5.inputstream.characters_until_regex
+        assert mended == upstream
+        # Keyed as chars_until looks them up: the tokenizer's own sets of characters.
+        assert (("&", "<", "\x00"), False) in cache and len(cache) >= 3
+    finally:
+        tinyhtml5.inputstream.characters_until_regex = before
