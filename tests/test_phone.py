@@ -1,8 +1,8 @@
-"""On a phone (360 × 740 CSS px, light and dark), every page reads without zooming or scrolling sideways,
-and in the dark palette axe finds nothing (the light palette: tests/test_browser.py, on a desktop).
+"""On a phone (360 × 740 CSS px, the light palette), every page reads without zooming or
+scrolling sideways, and axe finds nothing (the dark palette: tests/test_browser.py, on a desktop).
 
-One Chromium, one page per palette, every built page in turn (the session's
-`build`, served locally):
+One Chromium, one page, every built page in turn (the session's `build`,
+served locally):
 
 - no text of the article is drawn smaller than 12 CSS px: SVG text is
   measured as drawn (its font size times the scale of its drawing), so a
@@ -10,8 +10,12 @@ One Chromium, one page per palette, every built page in turn (the session's
 - the page is no wider than the screen: long links and citations wrap;
 - no heading leaves its permalink (the ¶ Material writes after it) alone on
   a line of its own, neither at 360 px nor at any width of the text column
-  from a 320 px phone to a desktop (swept in the light palette: the dark
-  one changes colours, not type).
+  from a 320 px phone to a desktop.
+
+The dark palette changes colours, not type or layout (Material's `slate`
+scheme sets colour variables only), so sizes, widths and line breaks are
+measured once, in the light palette; the dark palette's colours are judged
+by axe on every page on a desktop.
 """
 
 from __future__ import annotations
@@ -126,7 +130,7 @@ def all_pages(site) -> list[str]:
 
 @pytest.fixture(scope="module")
 def readings(served):
-    """What a phone shows of every page, in each palette, measured in one browser.
+    """What a phone shows of every page, measured in one browser.
 
     The site is served under the path of its address (site_url), as it is
     published: 404.html, which has to work at any depth, links from there.
@@ -138,35 +142,28 @@ def readings(served):
     axe = Axe()
     with playwright_api.sync_playwright() as playwright:
         browser = launch(playwright)
-        for scheme in ("light", "dark"):
-            context = browser.new_context(viewport=PHONE, color_scheme=scheme)
-            page = context.new_page()
-            for path in all_pages(site):
-                page.goto(base + path)
-                palette = page.evaluate("document.body.dataset.mdColorScheme")
-                assert palette == ("slate" if scheme == "dark" else "default"), path
-                found[scheme, path] = {
-                    "sizes": page.evaluate(TEXT_SIZES),
-                    "overflow": page.evaluate("document.documentElement.scrollWidth - window.innerWidth"),
-                    "lone": page.evaluate(LONE_PERMALINKS),
-                    # axe in the dark palette here (the light one is read on a desktop: test_browser.py).
-                    "axe": [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in axe.run(page).response["violations"]]
-                    if scheme == "dark"
-                    else [],
-                    # The palettes differ in colour only: one sweep of widths holds for both.
-                    "lone at widths": page.evaluate(LONE_PERMALINKS_AT_WIDTHS, list(COLUMN_WIDTHS))
-                    if scheme == "light"
-                    else {},
-                }
-            context.close()
+        context = browser.new_context(viewport=PHONE, color_scheme="light")
+        page = context.new_page()
+        for path in all_pages(site):
+            page.goto(base + path)
+            found[path] = {
+                "scheme": page.evaluate("document.body.dataset.mdColorScheme"),
+                "sizes": page.evaluate(TEXT_SIZES),
+                "overflow": page.evaluate("document.documentElement.scrollWidth - window.innerWidth"),
+                "lone": page.evaluate(LONE_PERMALINKS),
+                "axe": [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in axe.run(page).response["violations"]],
+                "lone at widths": page.evaluate(LONE_PERMALINKS_AT_WIDTHS, list(COLUMN_WIDTHS)),
+            }
+        context.close()
         browser.close()
     return found
 
 
-def test_every_page_is_measured_in_both_palettes(readings, build):
+def test_every_page_is_measured_in_the_light_palette(readings, build):
     pages = all_pages(build.site)
     assert len(pages) > 20 and {"", "take-action/", "whole-essay/", "essay/04-status-of-legislation/"} <= set(pages)
-    assert set(readings) == {(scheme, path) for scheme in ("light", "dark") for path in pages}
+    assert set(readings) == set(pages)
+    assert all(reading["scheme"] == "default" for reading in readings.values())
     assert all(reading["sizes"] for reading in readings.values()), "a page without text was measured"
 
 
@@ -190,14 +187,13 @@ def test_every_label_and_figure_of_the_charts_is_drawn_at_12_px_or_more(readings
         for bar in figure["bars"]
         for word in (str(bar["label"]), f'{bar["value"]} {figure["unit"]}')
     }
-    for scheme in ("light", "dark"):
-        drawn = {text: size for text, size, in_chart in readings[scheme, path]["sizes"] if in_chart}
-        assert words <= set(drawn), f"{scheme}: not drawn as text: {words - set(drawn)}"
-        assert all(drawn[word] >= SMALLEST_TEXT for word in words), drawn
+    drawn = {text: size for text, size, in_chart in readings[path]["sizes"] if in_chart}
+    assert words <= set(drawn), f"not drawn as text: {words - set(drawn)}"
+    assert all(drawn[word] >= SMALLEST_TEXT for word in words), drawn
 
 
-def test_every_page_has_no_axe_violations_on_a_phone_in_the_dark(readings):
-    problems = {path: reading["axe"] for (scheme, path), reading in readings.items() if reading["axe"]}
+def test_every_page_has_no_axe_violations_on_a_phone(readings):
+    problems = {path: reading["axe"] for path, reading in readings.items() if reading["axe"]}
     assert not problems, "\n".join(f"{path}: {found}" for path, found in problems.items())
 
 
@@ -218,3 +214,48 @@ def test_nor_at_any_column_width_from_a_small_phone_to_a_desktop(readings):
         if reading["lone at widths"]
     }
     assert not lone, "\n".join(f"{key}: {found}" for key, found in lone.items())
+
+
+# What lets one palette stand for both: the dark one may change colours only.
+COLOUR_PROPERTIES = {"color", "background-color", "border-color", "fill", "stroke", "color-scheme"}
+LIGHT_ONLY_IMAGES = ("#only-light", "#gh-light-mode-only")
+
+
+def dark_palette_declarations(css: str) -> list[tuple[str, str]]:
+    """(selector, property) of every declaration under a `slate` selector, custom properties aside."""
+    import tinycss2
+
+    found = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "at-rule" and rule.content is not None:
+            found += dark_palette_declarations(tinycss2.serialize(rule.content))
+            continue
+        if rule.type != "qualified-rule" or "slate" not in tinycss2.serialize(rule.prelude):
+            continue
+        selector = tinycss2.serialize(rule.prelude).strip()
+        for declaration in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
+            if declaration.type == "declaration" and not declaration.name.startswith("--"):
+                found.append((selector, declaration.lower_name))
+    return found
+
+
+def test_the_dark_palette_changes_colours_only():
+    """Sizes, widths and line breaks are measured in the light palette alone: true while the
+    dark palette (Material's and the edition's `slate` rules) sets nothing but colours."""
+    from importlib.resources import files
+
+    stylesheets = files("material") / "templates" / "assets" / "stylesheets"
+    material = next(path for path in stylesheets.iterdir() if path.name.startswith("palette.") and path.name.endswith(".min.css"))
+    for css in (material.read_text(encoding="utf-8"), (ROOT / "docs/assets/stylesheets/edition.css").read_text(encoding="utf-8")):
+        declarations = dark_palette_declarations(css)
+        assert declarations, "no dark palette found"
+        other = [
+            (selector, name)
+            for selector, name in declarations
+            if name not in COLOUR_PROPERTIES
+            # Material hides images marked for the light palette only; the edition has none.
+            and not (name == "display" and any(mark in selector for mark in LIGHT_ONLY_IMAGES))
+        ]
+        assert other == [], other
+    pages = [path.read_text(encoding="utf-8") for path in (ROOT / "docs").rglob("*.md")]
+    assert not any(mark in page for mark in LIGHT_ONLY_IMAGES for page in pages)
