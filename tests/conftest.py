@@ -10,6 +10,7 @@ worker, so that reading happens once: `READ_ONCE`.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -84,6 +85,22 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
+def read_page(path: Path) -> BeautifulSoup:
+    """A built page, parsed once per worker and shared by every test that reads it.
+
+    Parsing is most of what the page tests do, so a page is parsed once. The tree is
+    shared: read it, never change it; to take parts away, change a copy
+    (`copy.copy(soup.find("article"))`).
+    """
+    stat = path.stat()
+    return _parse_page(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=None)
+def _parse_page(path: str, mtime_ns: int, size: int) -> BeautifulSoup:
+    return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "html.parser")
+
+
 @dataclass
 class Build:
     """A finished build: where it is and what MkDocs said."""
@@ -96,7 +113,8 @@ class Build:
         return (self.site / path).read_text(encoding="utf-8")
 
     def soup(self, path: str) -> BeautifulSoup:
-        return BeautifulSoup(self.html(path), "html.parser")
+        """The page parsed, shared by every test that reads it: see `read_page`."""
+        return read_page(self.site / path)
 
     def pages(self) -> list[Path]:
         return sorted(self.site.rglob("*.html"))

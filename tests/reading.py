@@ -29,8 +29,10 @@ def article(soup: BeautifulSoup):
 def without_abbreviations(element):
     """An <abbr> explains a word on hover; its text is the word, unchanged.
 
-    Unwrap them (in place) so that "(<abbr>OPSC</abbr>)" reads "(OPSC)" again.
+    Unwrap them, in a copy (built pages are shared between tests), so that
+    "(<abbr>OPSC</abbr>)" reads "(OPSC)" again.
     """
+    element = copy.copy(element)
     for abbr in element.find_all("abbr"):
         abbr.unwrap()
     element.smooth()
@@ -39,7 +41,7 @@ def without_abbreviations(element):
 
 def author_text(soup: BeautifulSoup, title_by: str) -> str:
     """The author's words on a section page, whitespace normalised."""
-    body = without_abbreviations(copy.copy(article(soup)))
+    body = without_abbreviations(article(soup))
     for selector in NOT_THE_AUTHOR:
         for element in body.select(selector):
             element.decompose()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pytest
-from conftest import ROOT, front_matter, page_url, section_files
+from conftest import ROOT, front_matter, page_url, read_page, section_files
 from pybtex.database import parse_file
 from reading import article, note_markers, without_abbreviations
 
@@ -109,10 +110,8 @@ def test_no_unresolved_markup_left_in_any_page(build):
 
 
 def article_text(page) -> str:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    body = soup.select_one("article") or soup
+    soup = read_page(page)
+    body = copy.copy(soup.select_one("article") or soup)  # the page is shared: change a copy
     for code in body.select("code"):  # examples of citation syntax (CONTRIBUTING.md) are meant literally
         code.decompose()
     return body.get_text()

@@ -138,9 +138,7 @@ def test_whole_essay_page_has_every_section_in_order(essay, build):
 def author_text_of_whole(soup):
     from reading import NOT_THE_AUTHOR, normalise
 
-    import copy
-
-    body = without_abbreviations(copy.copy(article(soup)))
+    body = without_abbreviations(article(soup))
     for selector in NOT_THE_AUTHOR:
         for element in body.select(selector):
             element.decompose()

@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+from conftest import read_page
 
 
 def pages(site: Path) -> list[Path]:
@@ -16,7 +16,7 @@ def pages(site: Path) -> list[Path]:
 
 
 def download_links(html: Path) -> list[str]:
-    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    soup = read_page(html)
     return [a["href"] for a in soup.select(".edition-downloads a[href]")]
 
 
@@ -52,9 +52,9 @@ def test_make_site_makes_the_files_at_the_linked_paths(production, where):
 @pytest.mark.parametrize("where", ["essay/14-opsc/index.html", "whole-essay/index.html"])
 def test_the_pdf_that_reference_managers_save_is_where_make_site_puts_it(production, where):
     """citation_pdf_url (Zotero attaches the file it names) is an absolute address on the site."""
-    soup = BeautifulSoup((production.site / where).read_text(encoding="utf-8"), "html.parser")
+    soup = read_page(production.site / where)
     url = soup.find("meta", attrs={"name": "citation_pdf_url"})["content"]
-    home = BeautifulSoup((production.site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    home = read_page(production.site / "index.html")
     site_url = home.find("link", rel="canonical")["href"]
     assert url.startswith(site_url)
     pdf = production.site / url.removeprefix(site_url)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, front_matter, page_url, parts_and_sections, section_files
+from conftest import ROOT, front_matter, page_url, parts_and_sections, read_page, section_files
 from essay_source import normalise
 from test_pdf import bib_addresses, tight, web_notes
 
@@ -233,7 +233,7 @@ def test_the_editors_additions_are_marked_as_theirs(book, production):
 
 
 def test_the_sources_are_a_list_with_every_address_and_their_places_in_the_book(book, production):
-    page = BeautifulSoup((production.site / "bibliography/index.html").read_text(encoding="utf-8"), "html.parser")
+    page = read_page(production.site / "bibliography/index.html")
     web = [tight(p.get_text(" ")) for p in page.select("article p.reference")]
     sources = book.document("bibliography.xhtml")
     items = sources.select("ul.sources > li")

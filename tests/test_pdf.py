@@ -7,6 +7,7 @@ the promise is "numbered as on the web".
 
 from __future__ import annotations
 
+import copy
 import re
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, page_url, parts_and_sections, section_files
+from conftest import ROOT, page_url, parts_and_sections, read_page, section_files
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
@@ -180,12 +181,11 @@ def test_cover_names_title_author_and_date(pdf, essay, config):
 
 
 def web_notes(production) -> dict[int, str]:
-    from bs4 import BeautifulSoup
-
     notes: dict[int, str] = {}
     for path in section_files():
-        soup = BeautifulSoup((production.site / page_url(path)).read_text(encoding="utf-8"), "html.parser")
+        soup = read_page(production.site / page_url(path))
         for item in soup.select("div.footnote li[value]"):
+            item = copy.copy(item)  # the page is shared: change a copy
             for backref in item.select(".footnote-backref"):
                 backref.decompose()
             notes[int(item["value"])] = item.get_text(" ")
@@ -295,14 +295,12 @@ def bib_addresses() -> set[str]:
 
 def page_addresses(site: Path) -> set[str]:
     """Every link to elsewhere in the pages the PDF is made of (not the home page nor the whole essay)."""
-    from bs4 import BeautifulSoup
-
     addresses = set()
     for html in sorted(site.rglob("index.html")):
         where = html.parent.relative_to(site).as_posix()
         if where in (".", "whole-essay", "contributing"):
             continue
-        article = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").find("article")
+        article = copy.copy(read_page(html).find("article"))  # the page is shared: change a copy
         # The website's own: the edit button, the "Cite this section" box, the downloads.
         for widget in article.select(".md-content__button, #cite-this-section, .edition-downloads"):
             widget.decompose()

@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 
 import pikepdf
 import pytest
-from bs4 import BeautifulSoup
-from conftest import front_matter, page_url, section_files
+from conftest import front_matter, page_url, read_page, section_files
 from pypdf import PdfReader
 from test_pdf import LETTER, PDF, tight, web_notes
 
@@ -174,7 +173,7 @@ def test_every_figure_has_a_text_alternative_the_bars_words(tagged, production):
     alternative is its bar in words ("No specific legislation: 20 %"), as the page gives it."""
     alternatives = []
     for path in section_files():
-        soup = BeautifulSoup((production.site / page_url(path)).read_text(encoding="utf-8"), "html.parser")
+        soup = read_page(production.site / page_url(path))
         for plot in soup.select("article figure.chart .chart-plot"):
             rows = plot.select(".chart-row")
             alternatives += [
@@ -228,7 +227,7 @@ def test_notes_are_a_list_numbered_as_on_the_web(tagged, production):
 
 def test_the_sources_are_a_list(tagged, production):
     """One item per source, in the website's order (WeasyPrint makes one list per page it runs over)."""
-    soup = BeautifulSoup((production.site / "bibliography/index.html").read_text(encoding="utf-8"), "html.parser")
+    soup = read_page(production.site / "bibliography/index.html")
     sources = [tight(p.get_text(" ")) for p in soup.select("article p.reference")]
     assert len(sources) >= 11
     items = [

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import read_page
 
 
 def csp_of(soup: BeautifulSoup) -> dict[str, list[str]]:
@@ -34,7 +35,7 @@ def html_pages(build):
 
 def test_every_page_has_a_strict_policy(build):
     for page in html_pages(build):
-        policy = csp_of(BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser"))
+        policy = csp_of(read_page(page))
         assert policy["default-src"] == ["'none'"], page
         assert policy["base-uri"] == ["'none'"] and policy["form-action"] == ["'none'"], page
         for name, values in policy.items():
@@ -44,7 +45,7 @@ def test_every_page_has_a_strict_policy(build):
 
 def test_policy_comes_before_any_script_or_style(build):
     for page in html_pages(build):
-        head = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").head
+        head = read_page(page).head
         first = head.find(["meta", "script", "link", "style"])
         assert first.get("http-equiv") == "Content-Security-Policy", page
 
@@ -55,7 +56,7 @@ def test_hashes_match_every_inline_script(build):
     policies = set()
     used: set[str] = set()
     for page in html_pages(build):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = read_page(page)
         allowed = {v for v in csp_of(soup)["script-src"] if v.startswith("'sha256-")}
         scripts = executable_inline_scripts(soup)
         hashes = {"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'" for s in scripts}
@@ -77,7 +78,7 @@ def test_no_inline_event_handlers_or_styles_in_pages(build):
 
 def test_links_out_do_not_tell_where_the_reader_came_from(build):
     for page in html_pages(build):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = read_page(page)
         assert soup.find("meta", attrs={"name": "referrer"})["content"] == "no-referrer", page
 
 

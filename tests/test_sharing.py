@@ -12,8 +12,7 @@ from xml.etree import ElementTree
 import extruct
 import pytest
 import yaml
-from bs4 import BeautifulSoup
-from conftest import ROOT, front_matter, page_url, section_files
+from conftest import ROOT, front_matter, page_url, read_page, section_files
 
 from edition.robots_txt import on_post_build as write_robots_txt
 
@@ -29,7 +28,7 @@ def meta(soup, **attrs):
 
 def test_every_page_has_description_canonical_and_cards(build):
     for page in content_pages(build):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = read_page(page)
         assert meta(soup, name="description"), page
         canonical = soup.find("link", rel="canonical")
         assert canonical and canonical["href"].startswith("https://"), page
@@ -42,7 +41,7 @@ def test_every_page_has_description_canonical_and_cards(build):
 
 def test_share_images_exist_and_are_1200_by_630(build):
     for page in content_pages(build):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = read_page(page)
         image = meta(soup, property="og:image")
         base = soup.find("link", rel="canonical")["href"]
         site_url = base[: len(base) - len(page.parent.relative_to(build.site).as_posix()) - 1] if page.parent != build.site else base
@@ -57,7 +56,7 @@ def test_sitemap_lists_every_page(build):
     root = ElementTree.fromstring(build.html("sitemap.xml"))
     urls = {loc.text for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
     for page in content_pages(build):
-        canonical = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("link", rel="canonical")["href"]
+        canonical = read_page(page).find("link", rel="canonical")["href"]
         assert canonical in urls, canonical
 
 
@@ -96,7 +95,7 @@ OG_TYPE = {"Article": "article", "WebPage": "website"}
 def read_like_a_crawler(path) -> SimpleNamespace:
     html = path.read_text(encoding="utf-8")
     data = extruct.extract(html, syntaxes=["json-ld", "opengraph", "dublincore"], uniform=False)
-    soup = BeautifulSoup(html, "html.parser")
+    soup = read_page(path)
     (json_ld,) = data["json-ld"]
     (og,) = data["opengraph"]
     twitter = {m["name"]: m["content"] for m in soup.find_all("meta", attrs={"name": re.compile("^twitter:")})}
