@@ -398,7 +398,8 @@ def test_make_site_keeps_the_last_good_site_when_a_build_fails(project):
     site = project / "site"
     site.mkdir()
     (site / "index.html").write_text("the last good site")
-    append(project, ABOUT, HOSTILE_MARKDOWN["script"][0])
+    # In the first page built, so that both builds stop early.
+    append(project, "docs/index.md", HOSTILE_MARKDOWN["script"][0])
     result = make_site(project, site)
     assert result.returncode != 0, result.stdout + result.stderr
     assert (site / "index.html").read_text() == "the last good site"
