@@ -85,6 +85,20 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
+# axe, in the browser tests (test_browser.py in the dark palette, test_phone.py in the
+# light one), reads every page but the essay's sections: the whole essay's page holds
+# every section's Markdown, composed (edition/citations.py; test_content.py checks every
+# word is there), so their words are judged there, and one section page stands for
+# what only a section page has around them (its notes, "Cite this section", the
+# links to the next section). Each page read by axe costs about a second of CPU.
+AXE_SECTION = "essay/04-status-of-legislation/"
+
+
+def read_by_axe(path: str) -> bool:
+    """Whether the browser tests run axe on this page (its address relative to the site)."""
+    return not path.startswith("essay/") or path == AXE_SECTION
+
+
 def read_page(path: Path) -> BeautifulSoup:
     """A built page, parsed once per worker and shared by every test that reads it.
 

@@ -7,6 +7,7 @@ import socket
 from urllib.parse import urlparse
 
 import pytest
+from conftest import AXE_SECTION, read_by_axe
 from edition.browser import launch
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -75,23 +76,12 @@ def settle(page, pending: set, quiet_ms: int = 200, limit_ms: int = 5000) -> Non
         quiet = quiet + 50 if not pending else 0
 
 
-# In the dark palette, axe reads every page but the essay's sections: the whole essay's
-# page holds every section's Markdown, composed (edition/citations.py), so their words
-# are judged there, and one section page stands for what only a section page has
-# around them (its notes, "Cite this section", the links to the next section).
-SECTION = "essay/04-status-of-legislation/"
-
-
-def dark_axe(path: str) -> bool:
-    return not path.startswith("essay/") or path == SECTION
-
-
 @pytest.fixture(scope="module")
 def desktop(site, browser, pages):
     """Every page read once on a desktop in the dark palette, as it loads and settles:
     what it requests, what the console and the policy report, its headings, and, on
-    the pages DARK_AXE names, what axe finds.
-    (Every page is read, axe included, on a phone in the light palette: tests/test_phone.py.)"""
+    the pages `read_by_axe` names (tests/conftest.py), what axe finds.
+    (The light palette is read, axe included, on a phone: tests/test_phone.py.)"""
     from axe_playwright_python.sync_playwright import Axe
 
     _, base = site
@@ -113,7 +103,7 @@ def desktop(site, browser, pages):
         current[0] = path
         page.goto(base + path)
         # Meanwhile, what the page asks for after its load event comes in.
-        violations = axe.run(page).response["violations"] if dark_axe(path) else None
+        violations = axe.run(page).response["violations"] if read_by_axe(path) else None
         settle(page, pending, quiet_ms=100)
         found[path] = {
             "scheme": page.evaluate("document.body.dataset.mdColorScheme"),
@@ -129,13 +119,13 @@ def desktop(site, browser, pages):
 
 
 def test_no_axe_violations_in_the_dark_palette(desktop, pages):
-    """Every kind of page, and every section's words on the whole essay's page (tests/test_phone.py
-    runs axe on every page, in the light palette)."""
+    """Every kind of page, and every section's words on the whole essay's page (conftest.read_by_axe);
+    the light palette: tests/test_phone.py."""
     assert set(desktop["pages"]) == set(pages) | {"no-such-page/"}
     assert all(reading["scheme"] == "slate" for reading in desktop["pages"].values())
     judged = {path for path, reading in desktop["pages"].items() if reading["axe"] is not None}
-    assert judged == {path for path in pages if dark_axe(path)} | {"no-such-page/"}
-    assert {"", "whole-essay/", SECTION, "404.html"} <= judged
+    assert judged == {path for path in pages if read_by_axe(path)} | {"no-such-page/"}
+    assert {"", "whole-essay/", AXE_SECTION, "404.html"} <= judged
     problems = {path: reading["axe"] for path, reading in desktop["pages"].items() if reading["axe"]}
     assert not problems, "\n".join(f"{path}: {found}" for path, found in problems.items())
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from edition.browser import launch
-from conftest import ROOT, front_matter, section_files
+from conftest import ROOT, front_matter, read_by_axe, read_page, section_files
 from playwright.sync_api import expect, sync_playwright
 
 ZIP = "protecting-children-from-trafficking-offline.zip"
@@ -107,17 +107,44 @@ def test_next_page_link_leads_to_the_next_section(page, copy):
     assert page.elsewhere == []
 
 
-def test_every_page_is_styled_and_requests_only_local_files_that_are_there(page, copy):
-    """The "not found" page too: its links and styles are relative to the copy, not to the disk's root."""
+def test_every_kind_of_page_is_styled_and_requests_only_local_files_that_are_there(page, copy):
+    """The "not found" page too: its links and styles are relative to the copy, not to the disk's root.
+
+    What a page asks for at run time (styles, scripts, fonts, the search worker)
+    follows from its template and its depth in the copy, so the browser opens every
+    page but the essay's sections, and one section (conftest.read_by_axe); what
+    every page names in its markup is checked without a browser, below.
+    """
     pages = sorted(copy.rglob("*.html"))
     assert copy / "404.html" in pages
-    for html in pages:
+    opened = [html for html in pages if read_by_axe(html.relative_to(copy).with_suffix("").as_posix() + "/")]
+    assert len(opened) < len(pages) and any(html.parent.name == "essay" for html in opened)
+    for html in opened:
         page.goto(html.as_uri())
         page.wait_for_load_state("load")
         # Material's stylesheet is there: its header stays at the top.
         assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky", html.name
     assert page.elsewhere == []
     assert page.missing == []
+
+
+def test_every_file_a_page_names_is_in_the_copy(copy):
+    """Every local address in every page's markup (links, styles, scripts, images) is a file of the copy."""
+    from urllib.parse import unquote, urlsplit
+
+    missing, checked = [], 0
+    for html in sorted(copy.rglob("*.html")):
+        soup = read_page(html)
+        for element in soup.find_all(["a", "link", "script", "img", "source"]):
+            address = element.get("href") or element.get("src")
+            if not address or urlsplit(address).scheme or address.startswith(("#", "//")):
+                continue
+            path = urlsplit(address).path
+            checked += 1
+            if path and not (html.parent / unquote(path)).resolve().is_file():
+                missing.append(f"{html.relative_to(copy)}: {address}")
+    assert missing == []
+    assert checked > 27 * 20, "every page names its styles, scripts and neighbours"
 
 
 def test_the_not_found_page_leads_into_the_copy(page, copy):
