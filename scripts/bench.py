@@ -130,7 +130,7 @@ def suite() -> None:
     )
     wall = time.perf_counter() - start
     summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
-    print(f"pytest (make test's suite): {wall:.1f} s (goal: at most 90 s): {summary}")
+    print(f"pytest (make test's suite, on {os.cpu_count()} cores): {wall:.1f} s (goal: at most 90 s on 2): {summary}")
 
 
 def reader(site: Path) -> None:
