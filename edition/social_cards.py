@@ -114,4 +114,7 @@ def draw_card(target: Path, title: str, site: str, author: str) -> None:
         y += int(size * 1.2)
     draw.text((margin, SIZE[1] - margin - 36), f"An essay by {author}", font=font("Regular", 34), fill=MUTED)
     os.makedirs(target.parent, exist_ok=True)
-    image.save(target, "PNG", optimize=True)
+    # Written beside, then renamed: a build running at the same time never reads half a card.
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
+    image.save(partial, "PNG", optimize=True)
+    os.replace(partial, target)

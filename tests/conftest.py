@@ -25,7 +25,7 @@ from bs4 import BeautifulSoup
 
 sys.path.insert(0, str(Path(__file__).parent))  # the tests' own helpers (essay_source, reading)
 
-from edition import mkdocs_yml  # noqa: E402
+from edition import mkdocs_yml, social_cards  # noqa: E402
 from essay_source import Essay, parse  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,8 +73,16 @@ def pytest_xdist_make_scheduler(config, log):
     return ReadOnceScheduling(config, log)
 
 
+CARDS_CACHE = social_cards.CACHE
+
+
 def copy_project(destination: Path) -> Path:
-    """A copy of the project to change and build, as a contributor's fork would be."""
+    """A copy of the project to change and build, as a contributor's fork would be.
+
+    Its share cards' cache is the project's own (edition/social_cards.py keeps
+    each card under a hash of what it shows), as in a fork that has been built
+    before: drawing every card again would be half a second of every build.
+    """
     destination.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
         source = ROOT / name
@@ -82,6 +90,10 @@ def copy_project(destination: Path) -> Path:
             shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, destination / name)
+    cards = ROOT / CARDS_CACHE
+    cards.mkdir(parents=True, exist_ok=True)
+    (destination / CARDS_CACHE).parent.mkdir(parents=True, exist_ok=True)
+    (destination / CARDS_CACHE).symlink_to(cards, target_is_directory=True)
     return destination
 
 
@@ -197,7 +209,7 @@ def pristine(tmp_path_factory) -> Path:
 def project(pristine, tmp_path) -> Path:
     """A contributor's fork to change and build: a fresh copy of the project for this test."""
     copy = tmp_path / "project"
-    shutil.copytree(pristine, copy)
+    shutil.copytree(pristine, copy, symlinks=True)  # the share cards cache stays the project's
     return copy
 
 

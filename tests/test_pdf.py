@@ -8,6 +8,7 @@ the promise is "numbered as on the web".
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import subprocess
 import sys
@@ -114,14 +115,20 @@ class Pdf:
         return "".join(c.text for page in self.pages for c in page if abs(c.size - NOTE) < 0.2 and "Serif" in c.font)
 
 
+@functools.lru_cache(maxsize=None)
+def read_pdf(path: Path) -> Pdf:
+    """Each PDF's text read once per worker (it takes seconds) and shared: read it, never change it."""
+    return Pdf(path)
+
+
 @pytest.fixture(scope="module")
 def pdf(production) -> Pdf:
-    return Pdf(production.download(PDF))
+    return read_pdf(production.download(PDF))
 
 
 @pytest.fixture(scope="module")
 def letter(production) -> Pdf:
-    return Pdf(production.download(LETTER))
+    return read_pdf(production.download(LETTER))
 
 
 @pytest.mark.parametrize("number", range(1, 19))
@@ -420,7 +427,7 @@ def body_chunks(page: list[Chunk], height: float) -> list[Chunk]:
 @pytest.mark.parametrize("paper", [PDF, LETTER])
 def test_running_heads_name_the_section_at_the_top_of_the_page(paper, production):
     """A page that goes on with a section names it, even if the next section starts lower down."""
-    document = Pdf(production.download(paper))
+    document = read_pdf(production.download(paper))
     entries = starts(document.reader)
     for index in range(entries[0][1], len(document.pages)):
         height = float(document.reader.pages[index].mediabox.height)
@@ -437,7 +444,7 @@ def test_running_heads_name_the_section_at_the_top_of_the_page(paper, production
 @pytest.mark.parametrize("paper", [PDF, LETTER])
 def test_no_page_is_left_a_quarter_blank_before_its_part_goes_on(paper, production):
     """Charts and their tables break between them or shrink; only a part's (or a page's) last page may end early."""
-    document = Pdf(production.download(paper))
+    document = read_pdf(production.download(paper))
     entries = starts(document.reader)
     new_pages = {number for _, number, _, top_level in entries if top_level}
     for index in range(entries[0][1], len(document.pages) - 1):
