@@ -65,6 +65,10 @@ EXPECTED = {
         "edition/cite_this.py:on_page_content",
         "edition.CitationPipeline.on_page_content",  # -50: were the notes numbered?
     ],
+    "env": [
+        "edition/template_cache.py:on_env",  # 200: the bytecode cache, before any template is compiled
+        "edition/content_security_policy.py:on_env",  # 100: the theme's scripts, from its templates
+    ],
     "page_context": [
         "edition/social_cards.py:on_page_context",  # first: the card image the others describe
         "material.SearchPlugin.on_page_context",
