@@ -59,7 +59,8 @@ def pytest_xdist_make_scheduler(config, log):
     grouping is written here, on the node ids the scheduler sees. Scopes are
     handed out largest first (xdist's default order): the whole modules, then
     the single tests, which even out the workers' loads at the end.
-    tests/test_upstream.py::test_xdist_schedules_by_scope names what this uses.
+    tests/test_upstream.py::test_xdist_load_scope_scheduling_still_splits_work_by_scope names what
+    this uses.
     """
     if config.getvalue("dist") != "load":
         return None  # an explicit --dist is the contributor's choice
@@ -67,10 +68,15 @@ def pytest_xdist_make_scheduler(config, log):
 
     class ReadOnceScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            return module if module in READ_ONCE else nodeid
+            return read_once_scope(nodeid)
 
     return ReadOnceScheduling(config, log)
+
+
+def read_once_scope(nodeid: str) -> str:
+    """The unit of work a test belongs to: its module if READ_ONCE names it, else the test alone."""
+    module = nodeid.split("::", 1)[0]
+    return module if module in READ_ONCE else nodeid
 
 
 CARDS_CACHE = social_cards.CACHE

@@ -12,7 +12,8 @@ interface, the test below names it and fails first when an upgrade changes it
 - Material's search dialog markup (edition/accessibility_fixes.py);
 - mkdocs-to-pdf's event hook module name and handler options (edition/pdf_export.py);
   the PDF renderer's internals are in tests/test_upstream_pdf.py;
-- tinyhtml5's pattern cache, which edition/html5.py mends.
+- tinyhtml5's pattern cache, which edition/html5.py mends;
+- pytest-xdist's scope scheduler, which tests/conftest.py tells which modules to keep whole.
 """
 
 from __future__ import annotations
@@ -206,3 +207,21 @@ def test_the_mended_cache_parses_the_same_tree_and_fills_itself():
         assert (("&", "<", "\x00"), False) in cache and len(cache) >= 3
     finally:
         tinyhtml5.inputstream.characters_until_regex = before
+
+
+# pytest-xdist's scheduling by scope (tests/conftest.py)
+
+
+def test_xdist_load_scope_scheduling_still_splits_work_by_scope():
+    """The suite keeps each READ_ONCE module on one worker by giving xdist's scope
+    scheduler its own `_split_scope`; it works while the scheduler groups by it."""
+    import inspect
+
+    from conftest import READ_ONCE, read_once_scope
+    from xdist.scheduler import LoadScopeScheduling
+
+    assert "_split_scope" in vars(LoadScopeScheduling)
+    assert "self._split_scope(nodeid)" in inspect.getsource(LoadScopeScheduling.schedule)
+    assert all((ROOT / module).is_file() for module in READ_ONCE)
+    assert read_once_scope("tests/test_browser.py::test_x[a]") == "tests/test_browser.py"
+    assert read_once_scope("tests/test_guard.py::test_x[a]") == "tests/test_guard.py::test_x[a]"
