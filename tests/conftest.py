@@ -220,6 +220,20 @@ def project(pristine, tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium per worker, shared by the browser tests; each test opens
+    a context of its own (its own cookies, storage and cache), as a new reader would."""
+    from playwright.sync_api import sync_playwright
+
+    from edition.browser import launch
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
 def served(build, tmp_path_factory):
     """The session's build served over HTTP at the path its site_url names, as GitHub Pages
     serves a project site (`/essay/`), with the site's 404 page for any missing address."""

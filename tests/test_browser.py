@@ -8,7 +8,6 @@ from urllib.parse import urlparse
 
 import pytest
 from conftest import AXE_SECTION, read_by_axe, read_page
-from edition.browser import launch
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -34,11 +33,8 @@ def site(served):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = launch(p)
-        yield browser
-        browser.close()
+def browser(chromium):
+    return chromium
 
 
 def all_pages(site_dir) -> list[str]:

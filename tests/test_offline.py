@@ -14,9 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from edition.browser import launch
 from conftest import ROOT, front_matter, read_by_axe, read_page, section_files
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 ZIP = "protecting-children-from-trafficking-offline.zip"
 MAX_ZIP = 600 * 1024
@@ -35,11 +34,8 @@ def copy(production, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
+def browser(chromium):
+    return chromium
 
 
 @pytest.fixture

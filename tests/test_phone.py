@@ -25,7 +25,6 @@ from __future__ import annotations
 import pytest
 import yaml
 from conftest import AXE_SECTION, ROOT, read_by_axe
-from edition.browser import launch
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -130,7 +129,7 @@ def all_pages(site) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def readings(served):
+def readings(served, chromium):
     """What a phone shows of every page, measured in one browser.
 
     The site is served under the path of its address (site_url), as it is
@@ -141,24 +140,21 @@ def readings(served):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
-    with playwright_api.sync_playwright() as playwright:
-        browser = launch(playwright)
-        context = browser.new_context(viewport=PHONE, color_scheme="light")
-        page = context.new_page()
-        for path in all_pages(site):
-            page.goto(base + path)
-            found[path] = {
-                "scheme": page.evaluate("document.body.dataset.mdColorScheme"),
-                "sizes": page.evaluate(TEXT_SIZES),
-                "overflow": page.evaluate("document.documentElement.scrollWidth - window.innerWidth"),
-                "lone": page.evaluate(LONE_PERMALINKS),
-                "axe": [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in axe.run(page).response["violations"]]
-                if read_by_axe(path)
-                else None,
-                "lone at widths": page.evaluate(LONE_PERMALINKS_AT_WIDTHS, list(COLUMN_WIDTHS)),
-            }
-        context.close()
-        browser.close()
+    context = chromium.new_context(viewport=PHONE, color_scheme="light")
+    page = context.new_page()
+    for path in all_pages(site):
+        page.goto(base + path)
+        found[path] = {
+            "scheme": page.evaluate("document.body.dataset.mdColorScheme"),
+            "sizes": page.evaluate(TEXT_SIZES),
+            "overflow": page.evaluate("document.documentElement.scrollWidth - window.innerWidth"),
+            "lone": page.evaluate(LONE_PERMALINKS),
+            "axe": [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in axe.run(page).response["violations"]]
+            if read_by_axe(path)
+            else None,
+            "lone at widths": page.evaluate(LONE_PERMALINKS_AT_WIDTHS, list(COLUMN_WIDTHS)),
+        }
+    context.close()
     return found
 
 

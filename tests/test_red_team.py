@@ -336,18 +336,6 @@ def test_live_reload_injection_is_the_mkdocs_internal_the_policy_wraps():
     assert content_security_policy.sha256(script).encode() in with_hash
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    from edition.browser import launch
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
-
-
 def visit(browser, url: str, *, wait: float = 0.5):
     """Open a page; record dialogs, requests to other hosts, navigations and console messages."""
     context = browser.new_context()

@@ -51,23 +51,22 @@ def test_every_figure_in_an_update_comes_from_a_cited_source(number, build, bib,
         assert year in cite.get_text(), "each citation shows its source's date"
 
 
-def test_updates_look_like_the_editors_not_the_author(build):
+def test_updates_look_like_the_editors_not_the_author(build, chromium):
     """In a browser: the update is set in the editors' face and colour, not the author's."""
-    from edition.browser import launch, serve
-    from playwright.sync_api import sync_playwright
+    from edition.browser import serve
 
     style = "e => { const s = getComputedStyle(e); return [s.fontFamily, s.borderLeftColor]; }"
-    with sync_playwright() as playwright, serve(build.site) as base:
-        browser = launch(playwright)
+    with serve(build.site) as base:
+        context = chromium.new_context()
         try:
-            tab = browser.new_page()
+            tab = context.new_page()
             tab.goto(base + "essay/14-opsc/")
             author_font, _ = tab.eval_on_selector("article > p", style)
             update_font, update_border = tab.eval_on_selector(".admonition.update", style)
             tab.goto(base + "essay/18-what-you-can-do/")
             _, editors_border = tab.eval_on_selector(".admonition.editors", style)
         finally:
-            browser.close()
+            context.close()
     assert update_font != author_font, "the update is set like the author's text"
     assert update_border == editors_border, "the editors' blocks share one colour"
 
