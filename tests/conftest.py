@@ -40,14 +40,25 @@ PROJECT_FILES = [
 
 # Modules whose tests share one costly reading (a module-scoped fixture): each runs
 # on one worker, so the reading happens once. Every other test is sent on its own.
+# They are handed out in this order, before the single tests: the first runs
+# `make site` (the `production` fixture), the walks in the browser need only the
+# plain build and keep the other worker busy meanwhile, and the modules that read
+# what `make site` made come after it.
 READ_ONCE = {
-    "tests/test_browser.py": "every page read on a desktop, axe included",
-    "tests/test_phone.py": "every page read on a phone, light and dark",
-    "tests/test_offline.py": "the offline copy unzipped and opened",
-    "tests/test_epub.py": "the book read; EPUBCheck and Ace started",
     "tests/test_pdf.py": "each PDF's text and links read",
+    "tests/test_browser.py": "every kind of page read on a desktop, axe included",
+    "tests/test_phone.py": "every page read on a phone",
+    "tests/test_epub.py": "the book read; EPUBCheck and Ace started",
+    "tests/test_offline.py": "the offline copy unzipped and opened",
     "tests/test_pdf_accessibility.py": "each PDF's structure read",
 }
+
+
+def pytest_collection_modifyitems(items):
+    """The READ_ONCE modules first, in its order; the rest as collected (the order is stable,
+    so each module's tests stay together and in their order)."""
+    rank = {module: index for index, module in enumerate(READ_ONCE)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -56,15 +67,18 @@ def pytest_xdist_make_scheduler(config, log):
 
     xdist's own `--dist loadgroup` would do this from `xdist_group` marks, but on
     pytest 9.2 it silently stops grouping (pytest-xdist issue 1386), so the
-    grouping is written here, on the node ids the scheduler sees. Scopes are
-    handed out largest first (xdist's default order): the whole modules, then
-    the single tests, which even out the workers' loads at the end.
+    grouping is written here, on the node ids the scheduler sees. Work is handed
+    out in the order of the collection (`--no-loadscope-reorder`): the whole
+    modules in READ_ONCE's order, then the single tests, which even out the
+    workers' loads at the end.
     tests/test_upstream.py::test_xdist_load_scope_scheduling_still_splits_work_by_scope names what
     this uses.
     """
     if config.getvalue("dist") != "load":
         return None  # an explicit --dist is the contributor's choice
     from xdist.scheduler import LoadScopeScheduling
+
+    config.option.loadscopereorder = False
 
     class ReadOnceScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:

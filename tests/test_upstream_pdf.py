@@ -14,9 +14,6 @@ from types import SimpleNamespace
 
 import pikepdf
 from bs4 import BeautifulSoup
-from mkdocs_to_pdf.drivers.event_hook import EventHookHandler
-from mkdocs_to_pdf.generator import Generator
-from mkdocs_to_pdf.options import Options
 
 from edition import pdf_render
 
@@ -36,14 +33,22 @@ def generator() -> SimpleNamespace:
     return SimpleNamespace(_options=options, _normalize_link_anchors=None)
 
 
+# mkdocs-to-pdf is imported in the tests that read it: importing it loads WeasyPrint,
+# a second for every worker that collects this module.
+
+
 def test_mkdocs_to_pdf_still_rewrites_external_addresses():
     """Generator._normalize_link_anchors(soup) turns every % into -: when upstream fixes it, drop our wrapper."""
+    from mkdocs_to_pdf.generator import Generator
+
     soup = assembled()
     Generator._normalize_link_anchors(generator(), soup)
     assert soup.find("a", string="UNOG")["href"] == UNOG.replace("%", "-"), "upstream changed: is the wrapper still needed?"
 
 
 def test_the_wrapper_keeps_addresses_and_lets_upstream_normalise_anchors():
+    from mkdocs_to_pdf.generator import Generator
+
     soup = assembled()
     target = generator()
     target._normalize_link_anchors = lambda soup: Generator._normalize_link_anchors(target, soup)
@@ -58,6 +63,9 @@ def test_the_wrapper_keeps_addresses_and_lets_upstream_normalise_anchors():
 
 def test_mkdocs_to_pdf_renders_through_its_relaxed_js_slot():
     """Generator.on_post_build hands the finished HTML to `options.relaxed_js.write_pdf(html, path)` when set."""
+    from mkdocs_to_pdf.generator import Generator
+    from mkdocs_to_pdf.options import Options
+
     source = inspect.getsource(Generator.on_post_build)
     assert "self._options.relaxed_js.write_pdf(html_string, str(abs_pdf_path))" in source
     assert "str(soup) if self._options.relaxed_js" in source
@@ -65,6 +73,8 @@ def test_mkdocs_to_pdf_renders_through_its_relaxed_js_slot():
 
 
 def test_mkdocs_to_pdf_imports_its_event_hook_module_by_this_name():
+    from mkdocs_to_pdf.drivers.event_hook import EventHookHandler
+
     assert EventHookHandler._module_name == "pdf_event_hook"
 
 
