@@ -49,41 +49,30 @@ def bare_config(folder: Path) -> Path:
     return path
 
 
-def timed(config: Path, site: Path, **env: str) -> tuple[float, float]:
-    """(wall, cpu) seconds of one `mkdocs build`."""
+def measured(command: list[str], what: str, **env: str) -> tuple[float, float]:
+    """(wall, cpu) seconds of one command run from the project's root; stops the bench if it fails."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(
-        [str(MKDOCS), "build", "--config-file", str(config), "--site-dir", str(site)],
-        cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
-        capture_output=True,
-        text=True,
+        command, cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env}, capture_output=True, text=True
     )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
-        sys.exit(f"build failed ({config}, {env}):\n{result.stdout}{result.stderr}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
+        sys.exit(f"{what} failed:\n{result.stdout}{result.stderr}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def timed(config: Path, site: Path, **env: str) -> tuple[float, float]:
+    """(wall, cpu) seconds of one `mkdocs build`."""
+    command = [str(MKDOCS), "build", "--config-file", str(config), "--site-dir", str(site)]
+    return measured(command, f"build ({config}, {env})", **env)
 
 
 def make_site(folder: Path) -> tuple[float, float]:
     """(wall, cpu) seconds of the whole production build, as CI runs it."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    result = subprocess.run(
-        ["make", "--no-print-directory", "site", f"SITE={folder / 'site'}", f"BUILD={folder / 'build'}", f"VENV={sys.prefix}"],
-        cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-    )
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if result.returncode != 0:
-        sys.exit(f"make site failed:\n{result.stdout}{result.stderr}")
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    command = ["make", "--no-print-directory", "site", f"SITE={folder / 'site'}", f"BUILD={folder / 'build'}", f"VENV={sys.prefix}"]
+    return measured(command, "make site")
 
 
 def main() -> None:
