@@ -867,3 +867,38 @@ def test_every_invisible_character_is_named_in_pages_and_references(tmp_path, ch
     assert error.value.line == 5 and f"U+{ord(char):04X}" in error.value.message
     [problem] = bibliography_check.check_text(BIB.replace("title", f"ti{char}tle", 1))
     assert f"U+{ord(char):04X}" in problem
+
+
+# Share cards' cache (edition/social_cards.py): .cache/ is ignored by git, not by a pull
+# request, which may commit a file (or a link) under the name of a page's card.
+
+
+def plant_card(project: Path, title: str, make):
+    """Before the build: the cache holds, under the digest of `title`'s card, what `make(path)` puts there."""
+    from edition import social_cards
+
+    cards = project / ".cache/social-cards"
+    cards.unlink()  # the project fixture links the project's own cache: never poison it
+    cards.mkdir()
+
+    def prepare(config):
+        key = "\0".join((social_cards.DESIGN, title, config.site_name, config.site_author))
+        make(cards / f"{hashlib.sha256(key.encode()).hexdigest()[:20]}.png")
+
+    return prepare
+
+
+def test_a_card_in_the_cache_linking_outside_the_project_is_never_published(project, tmp_path):
+    secret = tmp_path / "credentials"
+    secret.write_text("AUTHORIZATION: basic SECRET-TOKEN\n")
+    prepare = plant_card(project, "About this edition", lambda path: path.symlink_to(secret))
+    build_in_process(project, strict=True, prepare=prepare)
+    card = project / "site/assets/images/social/about.png"
+    assert b"SECRET-TOKEN" not in (card.read_bytes() if card.exists() else b"")
+
+
+def test_a_card_in_the_cache_that_is_not_a_png_is_never_published(project):
+    prepare = plant_card(project, "About this edition", lambda path: path.write_bytes(b"<script>alert(1)</script>"))
+    build_in_process(project, strict=True, prepare=prepare)
+    card = project / "site/assets/images/social/about.png"
+    assert not card.exists() or card.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
