@@ -6,9 +6,11 @@ hook draws a 1200x630 card per page with Pillow and Source Sans Pro from the
 `page.meta.social_image` and what it says through `page.meta.social_image_alt`.
 Drawing and compressing a card takes a tenth of a second, so cards are kept
 in `.cache/social-cards/` under a hash of what is drawn on them, as
-Material's own social plugin does, and only copied when nothing changed.
+Material's own social plugin does, and only copied when nothing changed:
+a file there that is not a card of ours (a link, another kind of file) is
+drawn over.
 
-Tests: tests/test_sharing.py.
+Tests: tests/test_sharing.py; tests/test_red_team.py (a planted cache file is never published).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ FOREGROUND = (255, 255, 255)
 MUTED = (221, 205, 240)
 FOLDER = "assets/images/social"
 CACHE = ".cache/social-cards"
+MAX_CARD_BYTES = 512 * 1024  # a drawn card is about 30 KiB
 DESIGN = "1"  # change it when the drawing changes, so that no old card is reused
 
 
@@ -64,13 +67,31 @@ def alt_text(title: str, site: str, author: str) -> str:
 
 
 def card(target: Path, cache: Path, title: str, site: str, author: str) -> None:
-    """The card from the cache, drawn first if it isn't there yet."""
+    """The card from the cache, drawn first if the cache holds no card of ours under its name."""
     digest = hashlib.sha256("\0".join((DESIGN, title, site, author)).encode()).hexdigest()[:20]
     cached = cache / f"{digest}.png"
-    if not cached.exists():
+    if not is_card(cached):
         draw_card(cached, title=title, site=site, author=author)
     os.makedirs(target.parent, exist_ok=True)
     shutil.copyfile(cached, target)
+
+
+def is_card(path: Path) -> bool:
+    """A file of the cache itself (not a link to elsewhere) that is a PNG of a card's size.
+
+    `.cache/` is ignored by git, not by a pull request, which could commit a file,
+    or a link to a secret outside the project, under the name of a page's card:
+    anything else is drawn again (and the new card replaces the link itself).
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_CARD_BYTES:
+        return False
+    try:
+        with Image.open(path, formats=["PNG"]) as image:
+            return image.size == SIZE
+    except (OSError, UnidentifiedImageError):
+        return False
 
 
 @lru_cache(maxsize=4)
