@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -873,32 +874,53 @@ def test_every_invisible_character_is_named_in_pages_and_references(tmp_path, ch
 # request, which may commit a file (or a link) under the name of a page's card.
 
 
-def plant_card(project: Path, title: str, make):
-    """Before the build: the cache holds, under the digest of `title`'s card, what `make(path)` puts there."""
+def plant_cards(project: Path, plants: dict[str, object]):
+    """Before the build: the cache holds the project's good cards and, under the digest of each
+    title's card, what `make(path)` puts there (one build judges every plant)."""
     from edition import social_cards
 
     cards = project / ".cache/social-cards"
+    own = cards.resolve()
     cards.unlink()  # the project fixture links the project's own cache: never poison it
     cards.mkdir()
+    for card in own.glob("*.png") if own.is_dir() else ():
+        shutil.copyfile(card, cards / card.name)  # drawn again only where a plant sits
 
     def prepare(config):
-        key = "\0".join((social_cards.DESIGN, title, config.site_name, config.site_author))
-        make(cards / f"{hashlib.sha256(key.encode()).hexdigest()[:20]}.png")
+        for title, make in plants.items():
+            key = "\0".join((social_cards.DESIGN, title, config.site_name, config.site_author))
+            path = cards / f"{hashlib.sha256(key.encode()).hexdigest()[:20]}.png"
+            path.unlink(missing_ok=True)
+            make(path)
 
     return prepare
 
 
-def test_a_card_in_the_cache_linking_outside_the_project_is_never_published(project, tmp_path):
-    secret = tmp_path / "credentials"
+@pytest.fixture(scope="module")
+def planted_cards(pristine, tmp_path_factory):
+    """One fork built with two cards planted in its cache: a link to a file outside the
+    project (about.md's card) and a script saved under a card's name (glossary.md's)."""
+    project = tmp_path_factory.mktemp("cards") / "project"
+    shutil.copytree(pristine, project, symlinks=True)
+    secret = project.parent / "credentials"
     secret.write_text("AUTHORIZATION: basic SECRET-TOKEN\n")
-    prepare = plant_card(project, "About this edition", lambda path: path.symlink_to(secret))
-    build_in_process(project, strict=True, prepare=prepare)
-    card = project / "site/assets/images/social/about.png"
-    assert b"SECRET-TOKEN" not in (card.read_bytes() if card.exists() else b"")
+    prepare = plant_cards(
+        project,
+        {
+            "About this edition": lambda path: path.symlink_to(secret),
+            "Abbreviations": lambda path: path.write_bytes(b"<script>alert(1)</script>"),
+        },
+    )
+    result = build_in_process(project, strict=True, prepare=prepare)
+    assert result.ok, result.log
+    return project / "site/assets/images/social"
 
 
-def test_a_card_in_the_cache_that_is_not_a_png_is_never_published(project):
-    prepare = plant_card(project, "About this edition", lambda path: path.write_bytes(b"<script>alert(1)</script>"))
-    build_in_process(project, strict=True, prepare=prepare)
-    card = project / "site/assets/images/social/about.png"
-    assert not card.exists() or card.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+def test_a_card_in_the_cache_linking_outside_the_project_is_never_published(planted_cards):
+    card = planted_cards / "about.png"
+    assert card.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and b"SECRET-TOKEN" not in card.read_bytes()
+
+
+def test_a_card_in_the_cache_that_is_not_a_png_is_never_published(planted_cards):
+    card = planted_cards / "glossary.png"
+    assert card.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and b"<script>" not in card.read_bytes()
