@@ -154,6 +154,8 @@ class Build:
     site: Path
     returncode: int
     log: str
+    # The modules the build imported, where it was asked to record them (run_build).
+    imported: frozenset[str] = frozenset()
 
     def html(self, path: str) -> str:
         return (self.site / path).read_text(encoding="utf-8")
@@ -166,20 +168,36 @@ class Build:
         return sorted(self.site.rglob("*.html"))
 
 
-def run_build(project: Path, site: Path, strict: bool = True, **env: str) -> Build:
+# mkdocs.yml's !ENV switches of the expensive plugins.
+MODE_SWITCHES = ("ENABLE_PDF_EXPORT", "OFFLINE")
+
+
+def run_build(project: Path, site: Path, strict: bool = True, record_imports: bool = False, **env: str) -> Build:
     """`mkdocs build --strict` as a contributor runs it (never -q: it hides warnings).
 
     `strict=False` builds with `--no-strict`, as a careless contributor might.
+    `record_imports` has Python name every module the build imports (its own
+    `-X importtime` report, kept apart from MkDocs' log in `Build.imported`).
     """
+    if record_imports:
+        env = {**env, "PYTHONPROFILEIMPORTTIME": "1"}
+    # A build's mode (the PDF, the offline copy) is what the test asks for, never what the shell had.
+    inherited = {name: value for name, value in os.environ.items() if name not in MODE_SWITCHES}
     result = subprocess.run(
         [str(MKDOCS), "build", "--strict" if strict else "--no-strict", "--config-file", "mkdocs.yml", "--site-dir", str(site)],
         cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+        env={**inherited, "NO_MKDOCS_2_WARNING": "1", **env},
         capture_output=True,
         text=True,
         timeout=600,
     )
-    return Build(site=site, returncode=result.returncode, log=result.stdout + result.stderr)
+    imported, log = set(), []
+    for line in (result.stdout + result.stderr).splitlines(keepends=True):
+        if record_imports and line.startswith("import time:"):
+            imported.add(line.rsplit("|", 1)[-1].strip())
+        else:
+            log.append(line)
+    return Build(site=site, returncode=result.returncode, log="".join(log), imported=frozenset(imported))
 
 
 def once_per_run(tmp_path_factory, name: str, make) -> tuple[Path, dict]:
@@ -207,16 +225,17 @@ def once_per_run(tmp_path_factory, name: str, make) -> tuple[Path, dict]:
 
 @pytest.fixture(scope="session")
 def build(tmp_path_factory) -> Build:
-    """The real site, built strictly once per run."""
+    """The real site, built strictly once per run, as `make serve` and a contributor build it:
+    neither the PDF nor the offline copy is asked for. The modules it imported are recorded."""
 
     def make(folder: Path) -> dict:
-        result = run_build(ROOT, folder / "site")
-        return {"returncode": result.returncode, "log": result.log}
+        result = run_build(ROOT, folder / "site", record_imports=True)
+        return {"returncode": result.returncode, "log": result.log, "imported": sorted(result.imported)}
 
     folder, made = once_per_run(tmp_path_factory, "build", make)
     if made["returncode"] != 0:
         pytest.fail(f"the strict build failed:\n{made['log']}")
-    return Build(site=folder / "site", **made)
+    return Build(site=folder / "site", returncode=made["returncode"], log=made["log"], imported=frozenset(made["imported"]))
 
 
 @pytest.fixture(scope="session")
