@@ -10,8 +10,6 @@ from __future__ import annotations
 import copy
 import functools
 import re
-import subprocess
-import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
