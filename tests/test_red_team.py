@@ -924,3 +924,15 @@ def test_a_card_in_the_cache_linking_outside_the_project_is_never_published(plan
 def test_a_card_in_the_cache_that_is_not_a_png_is_never_published(planted_cards):
     card = planted_cards / "glossary.png"
     assert card.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and b"<script>" not in card.read_bytes()
+
+
+def test_no_file_under_the_cache_folder_is_part_of_the_project():
+    """.gitignore keeps .cache/ out of a contributor's commits, not out of a pull request, which may
+    add a file or a link there on purpose (a card, or the cards' folder itself as a link): the
+    project's tree holds nothing under .cache/, so such a pull request fails here."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(
+        ["git", "ls-files", "--cached", "--", ".cache"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert tracked == [], tracked
