@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -168,8 +169,9 @@ class Build:
         return sorted(self.site.rglob("*.html"))
 
 
-# mkdocs.yml's !ENV switches of the expensive plugins.
-MODE_SWITCHES = ("ENABLE_PDF_EXPORT", "OFFLINE")
+# The switches of the expensive outputs: the offline plugin's !ENV tag, and every
+# `enabled_if_env` in mkdocs.yml (the PDF's and the EPUB's, and any added later).
+MODE_SWITCHES = ("OFFLINE", *re.findall(r"enabled_if_env: *(\w+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8")))
 
 
 def run_build(project: Path, site: Path, strict: bool = True, record_imports: bool = False, **env: str) -> Build:

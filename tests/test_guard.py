@@ -9,15 +9,18 @@ are still on the page.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, STALE_PAGE
+from conftest import MKDOCS, ROOT, STALE_PAGE
 from reading import without_abbreviations
 from red_team_support import append as _append
 from red_team_support import HOSTILE_MARKDOWN, build_in_process, recording_guard
@@ -349,8 +352,36 @@ def test_a_broken_internal_link_stops_the_build(project):
     fails_clearly(project, "about.md", "no-such-anchor")
 
 
-# Every mode: `make site` never leaves a half-written site. (`mkdocs serve` refusing a hostile
-# page, at start and on an edit while it serves: tests/test_red_team.py, family 9.)
+# Every mode: `mkdocs serve` too, and `make site` never leaves a half-written site.
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_mkdocs_serve_refuses_hostile_markup(project):
+    """The content guard, on the rendered page, during serve's first build (the source guard at
+    start, and the content guard on an edit while serving: tests/test_red_team.py, family 9)."""
+    append(project, ABOUT, HOSTILE_MARKDOWN["script"][0])
+    process = subprocess.Popen(
+        [str(MKDOCS), "serve", "--dev-addr", f"127.0.0.1:{free_port()}", "--no-livereload"],
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        log, _ = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGTERM)
+        log, _ = process.communicate()
+        pytest.fail(f"mkdocs serve kept serving a page with a script:\n{log}")
+    assert process.returncode != 0
+    assert "<script> is not allowed" in log and "Traceback" not in log, log
 
 
 def make_site(project: Path, site: Path) -> subprocess.CompletedProcess:

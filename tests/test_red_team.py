@@ -874,9 +874,9 @@ def test_every_invisible_character_is_named_in_pages_and_references(tmp_path, ch
 # request, which may commit a file (or a link) under the name of a page's card.
 
 
-def plant_cards(project: Path, plants: dict[str, object]):
+def plant_cards(project: Path, plants: dict[str, object], planted: list[Path]):
     """Before the build: the cache holds the project's good cards and, under the digest of each
-    title's card, what `make(path)` puts there (one build judges every plant)."""
+    title's card, what `make(path)` puts there (`planted` gets each path)."""
     from edition import social_cards
 
     cards = project / ".cache/social-cards"
@@ -892,27 +892,36 @@ def plant_cards(project: Path, plants: dict[str, object]):
             path = cards / f"{hashlib.sha256(key.encode()).hexdigest()[:20]}.png"
             path.unlink(missing_ok=True)
             make(path)
+            planted.append(path)
 
     return prepare
 
 
 @pytest.fixture(scope="module")
 def planted_cards(pristine, tmp_path_factory):
-    """One fork built with two cards planted in its cache: a link to a file outside the
-    project (about.md's card) and a script saved under a card's name (glossary.md's)."""
+    """A fork built with two cards planted in its cache (once per worker that runs these tests):
+    a link to a file outside the project (about.md's card) and a script saved under a card's
+    name (glossary.md's)."""
     project = tmp_path_factory.mktemp("cards") / "project"
     shutil.copytree(pristine, project, symlinks=True)
     secret = project.parent / "credentials"
     secret.write_text("AUTHORIZATION: basic SECRET-TOKEN\n")
+    planted: list[Path] = []
     prepare = plant_cards(
         project,
         {
             "About this edition": lambda path: path.symlink_to(secret),
             "Abbreviations": lambda path: path.write_bytes(b"<script>alert(1)</script>"),
         },
+        planted,
     )
     result = build_in_process(project, strict=True, prepare=prepare)
     assert result.ok, result.log
+    # The build looked each plant up and drew over it: were the digests not the hook's, the
+    # plants would lie unread and the good cards copied beside them would pass for a defence.
+    assert len(planted) == 2
+    for path in planted:
+        assert not path.is_symlink() and path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), path
     return project / "site/assets/images/social"
 
 
