@@ -67,10 +67,15 @@ def alt_text(title: str, site: str, author: str) -> str:
     return f"{site}: {title}. An essay by {author}."
 
 
+def cached_card(cache: Path, title: str, site: str, author: str) -> Path:
+    """Where the cache keeps a card: under a hash of the design and of what is drawn on it."""
+    digest = hashlib.sha256("\0".join((DESIGN, title, site, author)).encode()).hexdigest()[:20]
+    return cache / f"{digest}.png"
+
+
 def card(target: Path, cache: Path, title: str, site: str, author: str) -> None:
     """The card from the cache, drawn first if the cache holds no card of ours under its name."""
-    digest = hashlib.sha256("\0".join((DESIGN, title, site, author)).encode()).hexdigest()[:20]
-    cached = cache / f"{digest}.png"
+    cached = cached_card(cache, title, site, author)
     if not is_card(cached):
         draw_card(cached, title=title, site=site, author=author)
     os.makedirs(target.parent, exist_ok=True)

@@ -888,8 +888,7 @@ def plant_cards(project: Path, plants: dict[str, object], planted: list[Path]):
 
     def prepare(config):
         for title, make in plants.items():
-            key = "\0".join((social_cards.DESIGN, title, config.site_name, config.site_author))
-            path = cards / f"{hashlib.sha256(key.encode()).hexdigest()[:20]}.png"
+            path = social_cards.cached_card(cards, title, config.site_name, config.site_author)
             path.unlink(missing_ok=True)
             make(path)
             planted.append(path)
@@ -917,8 +916,8 @@ def planted_cards(pristine, tmp_path_factory):
     )
     result = build_in_process(project, strict=True, prepare=prepare)
     assert result.ok, result.log
-    # The build looked each plant up and drew over it: were the digests not the hook's, the
-    # plants would lie unread and the good cards copied beside them would pass for a defence.
+    # The build looked each plant up and drew over it: were a plant not where the hook looks,
+    # it would lie unread and the good card copied beside it would pass for a defence.
     assert len(planted) == 2
     for path in planted:
         assert not path.is_symlink() and path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), path
