@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -170,8 +169,12 @@ class Build:
 
 
 # The switches of the expensive outputs: the offline plugin's !ENV tag, and every
-# `enabled_if_env` in mkdocs.yml (the PDF's and the EPUB's, and any added later).
-MODE_SWITCHES = ("OFFLINE", *re.findall(r"enabled_if_env: *(\w+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8")))
+# `enabled_if_env` in mkdocs.yml's extra (the PDF's and the EPUB's, and any added later).
+MODE_SWITCHES = (
+    "OFFLINE",
+    *(value["enabled_if_env"] for value in mkdocs_yml.load(ROOT / "mkdocs.yml")["extra"].values()
+      if isinstance(value, dict) and "enabled_if_env" in value),
+)  # fmt: skip
 
 
 def run_build(project: Path, site: Path, strict: bool = True, record_imports: bool = False, **env: str) -> Build:
