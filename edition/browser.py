@@ -2,6 +2,10 @@
 
 Debian's /usr/bin/chromium is used where it exists (CI installs it with apt);
 elsewhere the Chromium that `playwright install chromium` downloaded.
+
+Tests: every browser test runs on these (tests/test_browser.py, tests/test_phone.py,
+tests/test_offline.py); the server's 404 page as GitHub Pages serves it:
+tests/test_browser.py::test_missing_pages_get_a_helpful_404.
 """
 
 from __future__ import annotations

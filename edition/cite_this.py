@@ -5,6 +5,9 @@ address of the page, in plain words and as BibTeX. This hook builds both from
 the page's front matter, `site_url` and `CITATION.cff`, and appends them in a
 collapsed box with the stable anchor `#cite-this-section`, marked as the
 editors' (class `editorial`) so that it is never taken for the author's text.
+
+Tests: tests/test_cite_this.py::test_every_section_page_has_a_cite_box,
+tests/test_cite_this.py::test_no_cite_box_outside_the_section_pages.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 docs/contributing.md is one line, `--8<-- "CONTRIBUTING.md"`, so that the
 guide is written once and shown both on GitHub and on the site. Its edit
 button should open CONTRIBUTING.md, where the words are, not the one line.
+
+Tests: tests/test_contributing.py::test_every_page_has_an_edit_button_to_its_source.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ that each abbreviation is explained wherever it appears (`<abbr title>`). A
 page whose front matter says `compose: glossary` gets, in place of the line
 `<!-- glossary -->`, the same definitions as a definition list, so that the
 list is written once.
+
+Tests: tests/test_abbreviations.py::test_glossary_lists_every_abbreviation_once,
+tests/test_abbreviations.py::test_the_abbreviations_file_is_not_a_page.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Read mkdocs.yml as data, with MkDocs' own YAML tags (for tests and scripts)."""
+"""Read mkdocs.yml as data, with MkDocs' own YAML tags (for tests and scripts).
+
+Tests: tests/test_build.py::test_mkdocs_yml_reads_as_mkdocs_reads_it_with_no_switch_set.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,12 @@
-"""Pure helpers about the edition's pages and builds, shared by its hooks (not a hook itself)."""
+"""Pure helpers about the edition's pages and builds, shared by its hooks (not a hook itself).
+
+Tests: through the hooks that use them: essay_pages in
+tests/test_content.py::test_whole_essay_page_has_every_section_in_order,
+citation_file in tests/test_cite_this.py::test_every_section_page_has_a_cite_box,
+composes in tests/test_abbreviations.py::test_glossary_lists_every_abbreviation_once,
+offline_build in tests/test_offline.py::test_search_shim_is_shipped_not_fetched,
+sources_as_list in tests/test_pdf_accessibility.py::test_the_sources_are_a_list.
+"""
 
 from __future__ import annotations
 

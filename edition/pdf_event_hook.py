@@ -6,6 +6,11 @@ only when the PDF is made). Here the document gets its language (for the PDF's
 metadata and for hyphenation), its title, the typefaces from the font packages
 (embedded, never fetched), and only the print stylesheets: the website's
 stylesheets, scripts and links to other hosts are dropped.
+
+Tests: tests/test_upstream_pdf.py::test_mkdocs_to_pdf_imports_its_event_hook_module_by_this_name
+(the name upstream imports); tests/test_pdf.py::test_metadata,
+tests/test_pdf.py::test_every_font_is_embedded_and_from_the_font_packages,
+tests/test_pdf.py::test_no_web_interface_text.
 """
 
 from __future__ import annotations

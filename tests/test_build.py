@@ -42,3 +42,18 @@ def test_mkdocs_is_pinned_below_2():
     assert '"mkdocs>=1.6,<2"' in pyproject
     assert re.search(r'"mkdocs-bibtex==[\d.]+"', pyproject)
     assert re.search(r'"Markdown>=3\.1\d', pyproject)
+
+
+def test_mkdocs_yml_reads_as_mkdocs_reads_it_with_no_switch_set(config, monkeypatch):
+    """The tests and scripts read mkdocs.yml with edition/mkdocs_yml.py: each `!ENV` tag as its
+    default. MkDocs itself, with none of those variables set, must read the same values."""
+    from mkdocs.config import load_config
+
+    for name in ("SITE_URL", "EDIT_URI", "OFFLINE"):
+        monkeypatch.delenv(name, raising=False)
+    loaded = load_config(str(ROOT / "mkdocs.yml"))
+    assert (config["site_url"], config["edit_uri"]) == (loaded["site_url"], loaded["edit_uri"])
+    ours = next(item["offline"] for item in config["plugins"] if isinstance(item, dict) and "offline" in item)
+    theirs = next(plugin for name, plugin in loaded["plugins"].items() if name.endswith("offline"))
+    assert ours["enabled"] is theirs.config.enabled is False
+    assert config["extra"] == {key: loaded["extra"][key] for key in config["extra"]}

@@ -248,3 +248,56 @@ def test_the_link_check_reads_every_address_of_every_source():
         for field in ("url", "archived", "current"):
             if field in entry.fields:
                 assert entry.fields[field].replace("\\%", "%") in urls, f"{key} {field}"
+
+
+# The map for the next maintainer: each module names its tests, the guide's table of
+# the pipeline and the README's table of the layout name what is there.
+
+
+def named_tests(text: str) -> list[tuple[str, str]]:
+    """Every `tests/test_x.py` and `tests/test_x.py::test_y` a text names (the name may be '')."""
+    return re.findall(r"tests/(test_\w+\.py)(?:::(\w+))?", text)
+
+
+def missing_tests(named: list[tuple[str, str]]) -> list[str]:
+    missing = []
+    for module, test in named:
+        path = ROOT / "tests" / module
+        if not path.is_file():
+            missing.append(module)
+        elif test and not re.search(rf"^def {test}\(", path.read_text(encoding="utf-8"), re.MULTILINE):
+            missing.append(f"{module}::{test}")
+    return missing
+
+
+@pytest.mark.parametrize("module", sorted(p.name for p in (ROOT / "edition").glob("*.py") if p.name != "__init__.py"))
+def test_every_build_module_names_its_tests_and_they_exist(module):
+    import ast
+
+    docstring = ast.get_docstring(ast.parse((ROOT / "edition" / module).read_text(encoding="utf-8"))) or ""
+    named = named_tests(docstring)
+    assert named, f"edition/{module}: its docstring names no test (tests/test_x.py or tests/test_x.py::test_y)"
+    assert not missing_tests(named), f"edition/{module} names tests that are not there: {missing_tests(named)}"
+
+
+def test_the_guides_table_of_the_pipeline_names_modules_and_tests_that_exist():
+    guide = GUIDE.read_text(encoding="utf-8")
+    table = guide[guide.index("| Event | Step | Module | Tests |") :].split("\n\n", 1)[0]
+    rows = [line.split(" | ") for line in table.splitlines()[2:]]
+    assert len(rows) >= 8, table
+    modules = {name for row in rows for name in re.findall(r"`(\w+\.py)`", row[2])}
+    tests = {name for row in rows for name in re.findall(r"`(test_\w+\.py)`", row[3])}
+    assert modules and tests
+    assert not [name for name in modules if not (ROOT / "edition" / name).is_file()]
+    assert not missing_tests([(name, "") for name in tests])
+
+
+def test_the_readmes_layout_covers_every_part_of_the_tree_and_names_nothing_else():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| Path | What it holds |") :].split("\n\n", 1)[0]
+    paths = [path for line in table.splitlines()[2:] for path in re.findall(r"`([^`]+)`", line.split(" | ")[0])]
+    assert not [path for path in paths if not (ROOT / path).exists()], "the layout names what is not there"
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    top = {name.split("/", 1)[0] for name in tracked}
+    uncovered = [name for name in top if not any(path.rstrip("/").split("/", 1)[0] == name for path in paths)]
+    assert not uncovered, f"README's layout does not say what these hold: {sorted(uncovered)}"
