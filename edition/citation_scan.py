@@ -54,6 +54,12 @@ class Block:
     place: str = ""  # "html" (a raw HTML block) or "abbreviation" (a *[...]: definition): no citation goes there
     after: str = ""  # the rest of the line after the closing "]"
     heading: bool = False  # on a heading's line
+    escaped: bool = False  # written `\[@key]`: Markdown prints the bracket and its words as they are
+
+    @property
+    def literal(self) -> bool:
+        """Words to print as written, never a citation: in code, or after an escaping backslash."""
+        return self.in_code or self.escaped
 
     @property
     def citations(self) -> list[Citation]:
@@ -100,7 +106,13 @@ def blocks(markdown: str) -> Iterator[Block]:
             start, end = match.span()
             coded = in_code or any(s < end and start < e for s, e in spans)
             place = "html" if any(s < end and start < e for s, e in html) else definition
-            yield Block(match.group(1), number, (start, end), coded, editorial, place, line[end:], heading)
+            yield Block(match.group(1), number, (start, end), coded, editorial, place, line[end:], heading, escaped(line, start))
+
+
+def escaped(line: str, index: int) -> bool:
+    """Whether the character at `index` is escaped: an odd number of backslashes just before it."""
+    backslashes = len(line[:index]) - len(line[:index].rstrip("\\"))
+    return backslashes % 2 == 1
 
 
 OPEN_CITATION = re.compile(r"\[[^\[\]`]*@[\w-]")
@@ -111,7 +123,7 @@ def unclosed(markdown: str) -> Iterator[int]:
     mkdocs-bibtex reads a citation within one line, so the words would stay unrendered."""
     for number, line, in_code, _, spans, html in _lines(markdown):
         tail = line.rfind("]") + 1
-        opened = OPEN_CITATION.search(line, tail)
+        opened = next((m for m in OPEN_CITATION.finditer(line, tail) if not escaped(line, m.start())), None)
         if opened and not in_code and not any(s <= opened.start() < e for s, e in spans + html):
             yield number
 
@@ -120,7 +132,7 @@ def scan(markdown: str) -> list[Cite]:
     """Every clean citation outside code, in reading order."""
     cites = []
     for block in blocks(markdown):
-        if block.in_code:
+        if block.literal:
             continue
         for part in block.parts():
             if part is not None:
@@ -160,7 +172,7 @@ def judge(block: Block, keys: set[str]) -> list[str]:
             elif part["key"] not in keys:
                 problems.append(
                     f"[{block.raw}] cites @{part['key']}, which is not a key in references.bib "
-                    f"(to write an @ that is not a citation, use &#64;)"
+                    f"(to write it as text, not a citation: \\[@{part['key']}], or the @ as &#64;)"
                 )
         return problems
     return [
@@ -173,7 +185,7 @@ def judge(block: Block, keys: set[str]) -> list[str]:
 
 def is_citation(block: Block, keys: set[str]) -> bool:
     """A block mkdocs-bibtex may turn into notes: outside code, clean, every key known."""
-    return not block.in_code and block.raw.lstrip().startswith("@") and not judge(block, keys)
+    return not block.literal and block.raw.lstrip().startswith("@") and not judge(block, keys)
 
 
 def number_notes(sources: Iterable[str]) -> dict[str, int]:

@@ -127,7 +127,7 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
         for name in options.get("auto_append", []):
             path = f"{INCLUDES_DIR}/{name}"
             for block in blocks(_read(self.root / path)):
-                if not block.in_code:
+                if not block.literal:
                     problems.append(
                         f"{path}:{block.line}: [{block.raw}]: a file appended to every page holds "
                         f"abbreviations only; cite in the page itself"
@@ -372,7 +372,7 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
     # Helpers
 
     def _check(self, text: str, name: str) -> list[str]:
-        problems = [f"{name}:{block.line}: {p}" for block in blocks(text) if not block.in_code for p in judge(block, self.keys)]
+        problems = [f"{name}:{block.line}: {p}" for block in blocks(text) if not block.literal for p in judge(block, self.keys)]
         problems += [
             f"{name}:{number}: a citation opened with [@ closes on the same line, or its words stay unrendered"
             for number in unclosed(text)
@@ -401,7 +401,7 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
                     f"{path}:{inner}: an include may not include another file (only pages include)"
                     for inner, _ in snippets(included)
                 ]
-            elif any(not block.in_code for block in blocks(included)):
+            elif any(not block.literal for block in blocks(included)):
                 problems.append(
                     f"{name}:{number}: {path} holds citations, which are read only when the whole file is "
                     f"included on a line of its own: write --8<-- \"{file}\""

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs_bibtex.citation import CitationBlock
 
-from edition.citation_scan import blocks, is_citation, judge, scan
+from edition.citation_scan import blocks, is_citation, judge, scan, unclosed
 from edition.citations import KEEP, CitationPipeline
 
 KEYS = {"UNODC2009global", "ECPAT2009protection", "UNOG2010committee"}
@@ -103,6 +103,28 @@ def test_code_is_hidden_from_mkdocs_bibtex_and_restored_as_written():
         for index, text in enumerate(kept):
             restored = restored.replace(KEEP.format(index), text, 1)
         assert restored == sample
+
+
+@pytest.mark.parametrize(
+    ("text", "literal"),
+    [
+        ("An escaped bracket \\[@Nobody2020nothing] is text.", True),
+        ("A backslash \\\\[@UNODC2009global] before a citation.", False),
+        ("Three \\\\\\[@Nobody2020nothing] escape the bracket again.", True),
+        ("No backslash [@UNODC2009global].", False),
+    ],
+)
+def test_an_escaped_bracket_is_text_as_markdown_prints_it(text, literal):
+    r"""Python-Markdown prints `\[` as `[`: such a block is never a citation, and is hidden from
+    mkdocs-bibtex and restored as written; an escaped backslash (`\\`) escapes nothing after it."""
+    (block,) = blocks(text)
+    assert block.literal is literal and block.escaped is literal and not block.in_code
+    assert is_citation(block, KEYS) is (not literal and "Nobody" not in text)
+    assert bool(scan(text)) is not literal
+    hidden, kept = pipeline().hide(text)
+    assert ("[@" in hidden) is (not literal and "Nobody" not in text)
+    # Left open, an escaped bracket is still text; an open citation is refused.
+    assert list(unclosed(text.replace("]", ""))) == ([] if literal else [1])
 
 
 def test_text_around_code_is_still_cited():

@@ -275,11 +275,13 @@ KEPT = [
     "Find ECPAT online [as @ECPAT on social media] and elsewhere.",
     "A literal citation in code: `[@Nobody2010nothing]` stays as written.",
     "Mail [the editors at editors@example.org](mailto:editors@example.org) today.",
+    "To show the form, write \\[@Nobody2010nothing] with its backslash; \\\\[@UNODC2009global] is a citation.",
 ]
 
 
 def test_brackets_that_are_not_citations_keep_their_words(project):
-    """E-mail addresses, handles and code keep their words; a fenced citation stays code."""
+    """E-mail addresses, handles and code keep their words; a fenced citation stays code; an escaped
+    bracket (`\\[@key]`) is printed as written, and an escaped backslash before a citation is a backslash."""
     fenced = "```text\nCite a source like this: [@UNODC2009global, p. 22]\n```"
     append(project, ABOUT, "\n\n".join([*KEPT, fenced]))
     result = build_in_process(project)
@@ -287,7 +289,8 @@ def test_brackets_that_are_not_citations_keep_their_words(project):
     text = BeautifulSoup((project / "site/about/index.html").read_text(encoding="utf-8"), "html.parser")
     words = " ".join(without_abbreviations(text.find("article")).get_text(" ").split())
     for sentence in ["contact: info@example.org", "as @ECPAT on social media", "[@Nobody2010nothing]",
-                     "the editors at editors@example.org"]:  # fmt: skip
+                     "the editors at editors@example.org", "write [@Nobody2010nothing] with its backslash;",
+                     "\\( UNODC 2009 ) is a citation"]:  # fmt: skip
         assert sentence in words, sentence
     assert text.find("a", href="mailto:editors@example.org") is not None
     assert any("[@UNODC2009global, p. 22]" in code.get_text() for code in text.find_all("code"))
