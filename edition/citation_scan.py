@@ -7,7 +7,8 @@ blocks, with mkdocs-bibtex's own grammar imported rather than copied, and adds
 what mkdocs-bibtex does not know: line numbers, which blocks sit in code
 (fenced with any fence length, indented, or inline), which sit in an editors'
 admonition, and whether the words in a block are a citation the edition can
-render without losing any (a key and at most a locator) or not.
+render without losing any (a key and at most a locator) or not. An escaped
+bracket (`\\[`) is text to Markdown, so no block starts there (`escaped_brackets`).
 
 No library knows Python-Markdown's block grammar short of rendering the page;
 the part needed here (fences, indented code inside lists and admonitions,
@@ -54,12 +55,6 @@ class Block:
     place: str = ""  # "html" (a raw HTML block) or "abbreviation" (a *[...]: definition): no citation goes there
     after: str = ""  # the rest of the line after the closing "]"
     heading: bool = False  # on a heading's line
-    escaped: bool = False  # written `\[@key]`: Markdown prints the bracket and its words as they are
-
-    @property
-    def literal(self) -> bool:
-        """Words to print as written, never a citation: in code, or after an escaping backslash."""
-        return self.in_code or self.escaped
 
     @property
     def citations(self) -> list[Citation]:
@@ -98,21 +93,58 @@ def blocks(markdown: str) -> Iterator[Block]:
             continue
         definition = "abbreviation" if ABBREVIATION.match(line) else ""
         heading = bool(HEADING.match(line))
+        seen = _unescaped(line, in_code, definition, spans + html)
         # Only up to the line's last "]": every "[" then has a "]" after it, so the
         # lazy block pattern never rescans the rest of the line (linear, not quadratic).
-        for match in CITATION_BLOCK_REGEX.finditer(line, 0, line.rfind("]") + 1):
-            if "@" not in match.group(1) or not Citation.from_markdown(match.group(1)):
+        for match in CITATION_BLOCK_REGEX.finditer(seen, 0, seen.rfind("]") + 1):
+            raw = line[match.start(1) : match.end(1)]
+            if "@" not in raw or not Citation.from_markdown(raw):
                 continue
             start, end = match.span()
             coded = in_code or any(s < end and start < e for s, e in spans)
             place = "html" if any(s < end and start < e for s, e in html) else definition
-            yield Block(match.group(1), number, (start, end), coded, editorial, place, line[end:], heading, escaped(line, start))
+            yield Block(raw, number, (start, end), coded, editorial, place, line[end:], heading)
 
 
-def escaped(line: str, index: int) -> bool:
-    """Whether the character at `index` is escaped: an odd number of backslashes just before it."""
-    backslashes = len(line[:index]) - len(line[:index].rstrip("\\"))
-    return backslashes % 2 == 1
+def escaped_brackets(markdown: str) -> dict[int, list[int]]:
+    """Line number -> where a `[` is escaped (`\\[`): Python-Markdown prints it as a bracket, as text.
+
+    mkdocs-bibtex knows no escapes: it would read a block from an escaped `[`
+    to the next `]`, and a real citation inside it would take the words
+    before it along. The pipeline hides these brackets from it
+    (edition/citations.py, `hide`), and the scanner reads the line as if
+    they were not brackets. Only where Markdown reads escapes: not in code,
+    raw HTML or an abbreviation's definition.
+    """
+    found = {}
+    for number, line, in_code, _, spans, html in _lines(markdown):
+        if "\\[" in line and not in_code and not ABBREVIATION.match(line):
+            positions = _escapes(line, spans + html)
+            if positions:
+                found[number] = positions
+    return found
+
+
+def _escapes(line: str, skip: list[tuple[int, int]]) -> list[int]:
+    positions = []
+    for index in range(line.find("\\["), len(line)):
+        if line[index] == "[" and index and line[index - 1] == "\\" and not any(s <= index < e for s, e in skip):
+            backslashes = 0
+            while backslashes < index and line[index - 1 - backslashes] == "\\":
+                backslashes += 1
+            if backslashes % 2:
+                positions.append(index)
+    return positions
+
+
+def _unescaped(line: str, in_code: bool, definition: str, skip: list[tuple[int, int]]) -> str:
+    """The line as the block pattern should read it: each escaped `[` read as another character."""
+    if in_code or definition or "\\[" not in line:
+        return line
+    seen = list(line)
+    for index in _escapes(line, skip):
+        seen[index] = "\x00"
+    return "".join(seen)
 
 
 OPEN_CITATION = re.compile(r"\[[^\[\]`]*@[\w-]")
@@ -123,7 +155,8 @@ def unclosed(markdown: str) -> Iterator[int]:
     mkdocs-bibtex reads a citation within one line, so the words would stay unrendered."""
     for number, line, in_code, _, spans, html in _lines(markdown):
         tail = line.rfind("]") + 1
-        opened = next((m for m in OPEN_CITATION.finditer(line, tail) if not escaped(line, m.start())), None)
+        seen = _unescaped(line, in_code, "abbreviation" if ABBREVIATION.match(line) else "", spans + html)
+        opened = OPEN_CITATION.search(seen, tail)
         if opened and not in_code and not any(s <= opened.start() < e for s, e in spans + html):
             yield number
 
@@ -132,7 +165,7 @@ def scan(markdown: str) -> list[Cite]:
     """Every clean citation outside code, in reading order."""
     cites = []
     for block in blocks(markdown):
-        if block.literal:
+        if block.in_code:
             continue
         for part in block.parts():
             if part is not None:
@@ -185,7 +218,7 @@ def judge(block: Block, keys: set[str]) -> list[str]:
 
 def is_citation(block: Block, keys: set[str]) -> bool:
     """A block mkdocs-bibtex may turn into notes: outside code, clean, every key known."""
-    return not block.literal and block.raw.lstrip().startswith("@") and not judge(block, keys)
+    return not block.in_code and block.raw.lstrip().startswith("@") and not judge(block, keys)
 
 
 def number_notes(sources: Iterable[str]) -> dict[str, int]:

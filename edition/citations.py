@@ -43,7 +43,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs_bibtex.citation import Citation
 
 from edition.bibliography_style import EditionStyle
-from edition.citation_scan import Block, Cite, bib_text, blocks, is_citation, judge, number_notes, scan, unclosed
+from edition.citation_scan import Cite, bib_text, blocks, escaped_brackets, is_citation, judge, number_notes, scan, unclosed
 from edition.notes import NotesExtension
 from edition.pages import essay_pages, read_source, strip_front_matter
 from edition.source_guard import CONTRIBUTING, INCLUDES_DIR, allowed_include, snippets
@@ -127,7 +127,7 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
         for name in options.get("auto_append", []):
             path = f"{INCLUDES_DIR}/{name}"
             for block in blocks(_read(self.root / path)):
-                if not block.literal:
+                if not block.in_code:
                     problems.append(
                         f"{path}:{block.line}: [{block.raw}]: a file appended to every page holds "
                         f"abbreviations only; cite in the page itself"
@@ -220,25 +220,31 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
         return "\n".join(lines)
 
     def hide(self, markdown: str) -> tuple[str, list[str]]:
-        """Code, and brackets that are not clean citations of known keys, out of mkdocs-bibtex's sight."""
+        """Code, brackets that are not clean citations of known keys, and escaped brackets
+        (`\\[`, text to Markdown), out of mkdocs-bibtex's sight."""
         kept: list[str] = []
         lines = markdown.split("\n")
-        changes: dict[int, list[Block]] = {}
+        changes: dict[int, list[tuple[int, int]]] = {}
         for block in blocks(markdown):
             if not is_citation(block, self.keys):
-                changes.setdefault(block.line, []).append(block)
+                changes.setdefault(block.line, []).append(block.span)
+        for number, positions in escaped_brackets(markdown).items():
+            hidden = changes.setdefault(number, [])
+            hidden += [(index, index + 1) for index in positions if not any(s <= index < e for s, e in hidden)]
         # A "[" with no "]" after it on its line would make mkdocs-bibtex's block
         # pattern rescan the rest of the line from every such "[": quadratic.
         # Such tails hold no citation; they are hidden too.
+        tails = {}
         for number, line in enumerate(lines, start=1):
-            tail = line.rfind("]") + 1
+            tail = tails[number] = line.rfind("]") + 1
             if "[" in line[tail:]:
                 lines[number - 1] = line[:tail] + KEEP.format(len(kept))
                 kept.append(line[tail:])
-        for number, found in changes.items():
+        for number, spans in changes.items():
             line = lines[number - 1]
-            for block in sorted(found, key=lambda b: -b.span[0]):
-                start, end = block.span
+            for start, end in sorted(spans, reverse=True):
+                if start >= tails[number]:
+                    continue  # in the tail, hidden whole already
                 kept.append(line[start:end])
                 line = line[:start] + KEEP.format(len(kept) - 1) + line[end:]
             lines[number - 1] = line
@@ -372,7 +378,7 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
     # Helpers
 
     def _check(self, text: str, name: str) -> list[str]:
-        problems = [f"{name}:{block.line}: {p}" for block in blocks(text) if not block.literal for p in judge(block, self.keys)]
+        problems = [f"{name}:{block.line}: {p}" for block in blocks(text) if not block.in_code for p in judge(block, self.keys)]
         problems += [
             f"{name}:{number}: a citation opened with [@ closes on the same line, or its words stay unrendered"
             for number in unclosed(text)
@@ -401,7 +407,7 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
                     f"{path}:{inner}: an include may not include another file (only pages include)"
                     for inner, _ in snippets(included)
                 ]
-            elif any(not block.literal for block in blocks(included)):
+            elif any(not block.in_code for block in blocks(included)):
                 problems.append(
                     f"{name}:{number}: {path} holds citations, which are read only when the whole file is "
                     f"included on a line of its own: write --8<-- \"{file}\""

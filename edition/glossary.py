@@ -6,8 +6,7 @@ page whose front matter says `compose: glossary` gets, in place of the line
 `<!-- glossary -->`, the same definitions as a definition list, so that the
 list is written once.
 
-Tests: tests/test_abbreviations.py::test_glossary_lists_every_abbreviation_once,
-tests/test_abbreviations.py::test_the_abbreviations_file_is_not_a_page.
+Tests: tests/test_abbreviations.py::test_glossary_lists_every_abbreviation_once.
 """
 
 from __future__ import annotations

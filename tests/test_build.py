@@ -56,4 +56,4 @@ def test_mkdocs_yml_reads_as_mkdocs_reads_it_with_no_switch_set(config, monkeypa
     ours = next(item["offline"] for item in config["plugins"] if isinstance(item, dict) and "offline" in item)
     theirs = next(plugin for name, plugin in loaded["plugins"].items() if name.endswith("offline"))
     assert ours["enabled"] is theirs.config.enabled is False
-    assert config["extra"] == {key: loaded["extra"][key] for key in config["extra"]}
+    assert config["extra"] == dict(loaded["extra"])

@@ -106,25 +106,62 @@ def test_code_is_hidden_from_mkdocs_bibtex_and_restored_as_written():
 
 
 @pytest.mark.parametrize(
-    ("text", "literal"),
+    ("text", "cited"),
     [
-        ("An escaped bracket \\[@Nobody2020nothing] is text.", True),
-        ("A backslash \\\\[@UNODC2009global] before a citation.", False),
-        ("Three \\\\\\[@Nobody2020nothing] escape the bracket again.", True),
-        ("No backslash [@UNODC2009global].", False),
+        ("An escaped bracket \\[@Nobody2020nothing] is text.", []),
+        ("A backslash \\\\[@UNODC2009global] before a citation.", ["UNODC2009global"]),
+        ("Three \\\\\\[@Nobody2020nothing] escape the bracket again.", []),
+        # An escaped "[" with no "]" of its own: the citation after it is still one.
+        ("The \\[2000 Protocol to Prevent and more[@UNODC2009global] here.", ["UNODC2009global"]),
+        ("\\[see [@UNODC2009global] and ages \\[0, 18) [@UNOG2010committee].", ["UNODC2009global", "UNOG2010committee"]),
+        ("Code keeps its backslash: `\\[@Nobody2020nothing]`.", []),
     ],
 )
-def test_an_escaped_bracket_is_text_as_markdown_prints_it(text, literal):
-    r"""Python-Markdown prints `\[` as `[`: such a block is never a citation, and is hidden from
-    mkdocs-bibtex and restored as written; an escaped backslash (`\\`) escapes nothing after it."""
-    (block,) = blocks(text)
-    assert block.literal is literal and block.escaped is literal and not block.in_code
-    assert is_citation(block, KEYS) is (not literal and "Nobody" not in text)
-    assert bool(scan(text)) is not literal
+def test_an_escaped_bracket_is_text_as_markdown_prints_it(text, cited):
+    r"""Python-Markdown prints `\[` as `[`: no citation starts there, and mkdocs-bibtex, which
+    knows no escapes, never sees that bracket; an escaped backslash (`\\`) escapes nothing after it."""
+    assert [cite.key for cite in scan(text)] == cited
+    assert all(is_citation(block, KEYS) for block in blocks(text) if not block.in_code)
     hidden, kept = pipeline().hide(text)
-    assert ("[@" in hidden) is (not literal and "Nobody" not in text)
+    assert [block.raw.strip("@ ") for block in CitationBlock.from_markdown(hidden)] == cited
+    assert restore(hidden, kept) == text
     # Left open, an escaped bracket is still text; an open citation is refused.
-    assert list(unclosed(text.replace("]", ""))) == ([] if literal else [1])
+    opened = text.replace("[@UNODC2009global]", "[@UNODC2009global").replace("[@UNOG2010committee]", "x")
+    assert list(unclosed(opened)) == ([1] if "[@UNODC2009global" in opened else [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<div>\\[@UNODC2009global]</div>", "*[ZZQ]: Meaning \\[@UNODC2009global]"],
+    ids=["raw HTML", "abbreviation"],
+)
+def test_where_markdown_reads_no_escapes_a_citation_is_still_refused(text):
+    """Raw HTML and an abbreviation's definition print a backslash as it is: the escape is
+    not text there, and the citation would not be rendered; the build says so."""
+    (block,) = blocks(text)
+    assert judge(block, KEYS) and "is not rendered" in judge(block, KEYS)[0]
+
+
+pieces = st.sampled_from(["\\", "\\\\", "[", "]", "(", ")", " ", "a", "@", ";", ", p. 2"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(pieces, key.map(lambda k: f"[@{k}]"), key.map(lambda k: f"\\[@{k}]")), max_size=14))
+def test_mkdocs_bibtex_sees_exactly_the_citations_the_pipeline_accepts(parts):
+    """With backslashes and stray brackets anywhere: after the pipeline hides what is not a
+    clean citation (escaped brackets included), mkdocs-bibtex reads exactly the accepted blocks,
+    and the page is restored as written."""
+    text = "".join(parts)
+    hidden, kept = pipeline().hide(text)
+    ours = [block.raw for block in blocks(text) if is_citation(block, KEYS)]
+    assert [block.raw for block in CitationBlock.from_markdown(hidden)] == ours
+    assert restore(hidden, kept) == text
+
+
+def restore(hidden: str, kept: list[str]) -> str:
+    for index, text in enumerate(kept):
+        hidden = hidden.replace(KEEP.format(index), text, 1)
+    return hidden
 
 
 def test_text_around_code_is_still_cited():
