@@ -126,9 +126,13 @@ def escaped_brackets(markdown: str) -> dict[int, list[int]]:
 
 
 def _escapes(line: str, skip: list[tuple[int, int]]) -> list[int]:
+    """Where a `[` follows an odd number of backslashes, outside the `skip` spans (linear)."""
     positions = []
-    for index in range(line.find("\\["), len(line)):
-        if line[index] == "[" and index and line[index - 1] == "\\" and not any(s <= index < e for s, e in skip):
+    first = line.find("\\[")
+    if first < 0:
+        return positions
+    for index in range(first + 1, len(line)):
+        if line[index] == "[" and line[index - 1] == "\\" and not any(s <= index < e for s, e in skip):
             backslashes = 0
             while backslashes < index and line[index - 1 - backslashes] == "\\":
                 backslashes += 1
