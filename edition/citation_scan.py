@@ -86,9 +86,16 @@ HTML_OPEN = re.compile(r"^ {0,3}<(?P<tag>[A-Za-z][A-Za-z0-9-]*|!--)")
 BLOCK_LEVEL = set(Markdown().block_level_elements)
 
 
-def blocks(markdown: str) -> Iterator[Block]:
-    """Every citation block mkdocs-bibtex would read, in reading order, code marked."""
+def blocks(markdown: str, code_spans: bool = True) -> Iterator[Block]:
+    """Every citation block mkdocs-bibtex would read, in reading order, code marked.
+
+    `code_spans=False` reads no inline code: for the pipeline's text after it hid
+    code and every block that is not a clean citation (edition/citations.py,
+    `hide`). No block left there is in code, and a hidden piece that held a
+    backtick would pair the remaining backticks differently from the page.
+    """
     for number, line, in_code, editorial, spans, html in _lines(markdown):
+        spans = spans if code_spans else []
         if "@" not in line:
             continue
         definition = "abbreviation" if ABBREVIATION.match(line) else ""
@@ -165,10 +172,10 @@ def unclosed(markdown: str) -> Iterator[int]:
             yield number
 
 
-def scan(markdown: str) -> list[Cite]:
-    """Every clean citation outside code, in reading order."""
+def scan(markdown: str, code_spans: bool = True) -> list[Cite]:
+    """Every clean citation outside code, in reading order (`code_spans`: see `blocks`)."""
     cites = []
-    for block in blocks(markdown):
+    for block in blocks(markdown, code_spans):
         if block.in_code:
             continue
         for part in block.parts():

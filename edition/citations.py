@@ -59,6 +59,7 @@ BIBLIOGRAPHY_PLACEHOLDER = "<!-- bibliography -->"
 # (includes/ by name, CONTRIBUTING.md), which has stopped the build on any other.
 INCLUDE = re.compile(r'^(?P<indent>[ ]*)--8<--[ ]+"(?P<path>[^":]+)"[ ]*$')
 KEEP = "\x02edition-kept-{}\x03"
+KEPT = re.compile(re.escape(KEEP).replace(re.escape("{}"), r"(\d+)"))
 WEB_REFS = re.compile(r"\. (?:Online|Archived copy|Current page):")
 
 
@@ -162,7 +163,7 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
         markdown, kept = self.hide(markdown)
         markdown = self.editors_citations(markdown, page)
         markdown, locators = self.take_locators(markdown, page)
-        notes = len({c.key for c in scan(markdown)})
+        notes = len({c.key for c in scan(markdown, code_spans=False)})
         self.state[page.file.src_uri] = PageState(kept, locators, notes)
         return markdown
 
@@ -175,8 +176,8 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
             return markdown
         for key, locator in state.locators.items():
             markdown = self.put_locator(markdown, key, locator, page)
-        for index, text in enumerate(state.kept):
-            markdown = markdown.replace(KEEP.format(index), text, 1)
+        # One pass: a page may hide thousands of pieces (every escaped bracket is one).
+        markdown = KEPT.sub(lambda match: state.kept[int(match[1])], markdown)
         self.numbered = 0
         return markdown
 
@@ -233,13 +234,17 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
             hidden += [(index, index + 1) for index in positions if not any(s <= index < e for s, e in hidden)]
         # A "[" with no "]" after it on its line would make mkdocs-bibtex's block
         # pattern rescan the rest of the line from every such "[": quadratic.
-        # Such tails hold no citation; they are hidden too.
+        # Such tails hold no citation; they are hidden too, from their first "[" on
+        # (what comes before it, an indent or a "!!!", is the page's structure,
+        # which the steps after this one read).
         tails = {}
         for number, line in enumerate(lines, start=1):
-            tail = tails[number] = line.rfind("]") + 1
-            if "[" in line[tail:]:
+            tail = tails[number] = line.find("[", line.rfind("]") + 1)
+            if tail >= 0:
                 lines[number - 1] = line[:tail] + KEEP.format(len(kept))
                 kept.append(line[tail:])
+            else:
+                tails[number] = len(line)
         for number, spans in changes.items():
             line = lines[number - 1]
             for start, end in sorted(spans, reverse=True):
@@ -259,7 +264,7 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
         citation on another page. Its link gets the id `cite-KEY-N`, N
         counting every citation of KEY on the page in reading order.
         """
-        cites = scan(markdown)
+        cites = scan(markdown, code_spans=False)  # the text after `hide`
         if not cites:
             return markdown
         only_admonitions = self.is_essay(page)
@@ -286,7 +291,7 @@ class CitationPipeline(BasePlugin[CitationPipelineConfig]):
         """`[@key, p. 22]` becomes `[@key]`; the locator is remembered for the note."""
         found: dict[str, str] = {}
         spans: dict[int, set[tuple[int, int]]] = {}
-        for cite in scan(markdown):
+        for cite in scan(markdown, code_spans=False):  # the text after `hide`
             if not cite.locator:
                 continue
             previous = found.get(cite.key)

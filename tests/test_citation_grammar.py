@@ -164,6 +164,52 @@ def restore(hidden: str, kept: list[str]) -> str:
     return hidden
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '!!! note "Ages \\[0, 18)"\n\n    Since then [@UNOG2010committee].',
+        '!!! note "Update"\n\n    The range \\[0, 18) applies\n\n    as reported [@UNOG2010committee].',
+        "- An item \\[x\n\n    Continued [@UNODC2009global, p. 5] here.",
+        '```text title="Ages [0, 18)"\nage < 18\n```\n\nLater [@UNODC2009global, p. 5].',
+        "Mail [a ` b@c.org] then ` [@UNODC2009global, p. 5] and ` end",
+    ],
+    ids=["admonition title", "admonition body", "list opener", "fence title", "backtick in a hidden block"],
+)
+def test_hiding_keeps_the_structure_that_the_later_steps_read(text):
+    """The steps after `hide` (the editors' citations, the locators, the count of notes) read the
+    hidden text: it must hold the page's citations with their locators, the editors' still the
+    editors' (a third hostile review: a line's unclosed tail hid its "!!!" or its list marker,
+    and a hidden backtick paired the others differently)."""
+    hidden, kept = pipeline().hide(text)
+    assert restore(hidden, kept) == text
+    before = [(c.key, c.locator, c.editorial) for c in scan(text)]
+    assert before and [(c.key, c.locator, c.editorial) for c in scan(hidden, code_spans=False)] == before
+
+
+@pytest.mark.parametrize(
+    "text, cited",
+    [
+        ("a \\\\\\\\[@UNODC2009global] b", ["UNODC2009global"]),  # four backslashes: two, then a citation
+        ("a \\\\\\\\\\[@UNODC2009global] b", []),  # five: the bracket is escaped
+        ("\\[@UNODC2009global]: words", []),  # an escape at the start of a line
+        ("\\[[@UNODC2009global]", ["UNODC2009global"]),
+        ("| \\[@Nobody2010x] [@UNODC2009global] | \\[x |", ["UNODC2009global"]),  # a table row
+        ("## T \\[@Nobody2010x] [@UNODC2009global] { #zq }", ["UNODC2009global"]),  # a heading
+        ("<span>\\[@Nobody2010x]</span> [@UNODC2009global] \\[y", ["UNODC2009global"]),  # inline HTML
+        ("<div>x</div> \\[@Nobody2010x] [@UNODC2009global]", ["UNODC2009global"]),  # after a raw block
+        ("[^zq]: Note \\[@Nobody2010x] and [@UNODC2009global].", ["UNODC2009global"]),
+        ('[zq]: https://example.org "\\[@UNODC2009global]"', []),
+    ],
+)
+def test_escaped_brackets_in_every_context_are_text_and_leave_the_citations_beside_them(text, cited):
+    """Cases of the third hostile review that held: runs of backslashes, a line's start, tables,
+    headings, inline HTML, after a raw block, a footnote's definition, a link's title."""
+    hidden, kept = pipeline().hide(text)
+    assert restore(hidden, kept) == text
+    assert [c.key for c in scan(text)] == cited
+    assert not list(unclosed(text))
+
+
 def test_text_around_code_is_still_cited():
     sample = "Cited [@UNODC2009global].\n\n```\n[@ECPAT2009protection]\n```\n\nAgain [@UNOG2010committee]."
     assert [c.key for c in scan(sample)] == ["UNODC2009global", "UNOG2010committee"]
@@ -192,12 +238,13 @@ def test_locators_go_into_the_note_before_its_addresses():
 
 
 def test_brackets_that_never_close_are_hidden_so_no_scan_rescans_a_line():
-    """A "[" with no "]" after it would make mkdocs-bibtex's pattern rescan the line: quadratic."""
+    """A "[" with no "]" after it would make mkdocs-bibtex's pattern rescan the line: quadratic.
+    The tail is hidden from that first "[" on; the words before it stay for the later steps."""
     plugin = pipeline()
     line = "[@UNODC2009global] then " + "[@x " * 20000
     hidden, kept = plugin.hide(line)
-    assert hidden == "[@UNODC2009global]" + KEEP.format(0)
-    assert kept == [" then " + "[@x " * 20000]
+    assert hidden == "[@UNODC2009global] then " + KEEP.format(0)
+    assert kept == ["[@x " * 20000]
     assert [b.raw for b in blocks(line)] == ["@UNODC2009global"]
 
 

@@ -29,6 +29,7 @@ from edition.bibliography_check import check_text
 from edition.content_guard import check_content, check_css
 
 ABOUT = "docs/about.md"
+SECTION = "docs/essay/14-opsc.md"
 ABOUT_LINES = len((ROOT / ABOUT).read_text(encoding="utf-8").splitlines())
 PAYLOAD_LINE = ABOUT_LINES + 2  # appended after a blank line
 
@@ -295,6 +296,28 @@ def test_brackets_that_are_not_citations_keep_their_words(project):
         assert sentence in words, sentence
     assert text.find("a", href="mailto:editors@example.org") is not None
     assert any("[@UNODC2009global, p. 22]" in code.get_text() for code in text.find_all("code"))
+
+
+def test_an_unclosed_bracket_in_an_editors_box_keeps_its_citation_the_editors(project):
+    """A box's title with an unclosed (escaped) bracket: its citation stays "(UNOG 2019)", never
+    a note that would shift the author's 1 to 11 (a third hostile review found a 12th note)."""
+    append(project, SECTION, '!!! note "States parties, ages \\[0, 18)"\n\n'
+           "    The figure was updated by the committee [@UNOG2019committee].")  # fmt: skip
+    result = build_in_process(project)
+    assert result.ok, f"{result.error}\n{result.log}"
+    whole = BeautifulSoup((project / "site/whole-essay/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert len(whole.select("div.footnote li[id^='fn:']")) == 11
+    section = BeautifulSoup((project / "site/essay/14-opsc/index.html").read_text(encoding="utf-8"), "html.parser")
+    words = " ".join(without_abbreviations(section.find("article")).get_text(" ").split())
+    assert "ages [0, 18)" in words and "committee ( UNOG 2019 )" in words
+
+
+def test_an_unclosed_bracket_in_a_list_item_keeps_the_locator_of_a_citation_below(project):
+    append(project, SECTION, "- An item \\[x\n\n    Continued [@ECPAT2009legal, p. 5] here.")
+    result = build_in_process(project)
+    assert result.ok, f"{result.error}\n{result.log}"
+    page = BeautifulSoup((project / "site/essay/14-opsc/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert ", p. 5" in page.find("li", id="fn:ref-ECPAT2009legal").get_text(" ")
 
 
 BAD_BIBS = {

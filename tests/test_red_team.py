@@ -625,6 +625,24 @@ def test_the_most_markdown_the_limits_allow_renders_within_seconds(md):
         md.convert(text)
 
 
+def test_a_page_of_escaped_brackets_is_hidden_and_restored_in_linear_time():
+    """Every escaped bracket is a piece the pipeline hides from mkdocs-bibtex and puts back:
+    putting each back with its own pass over the page took 34 s for the pages the limits allow."""
+    from types import SimpleNamespace
+
+    from edition.citations import CitationPipeline, PageState
+
+    text = ("\\[" * 32 + "]\n\n") * 2_500
+    plugin = CitationPipeline()
+    plugin.keys = set()
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="essay/01-x.md"), meta={})
+    with timed(3):
+        hidden, kept = plugin.hide(text)
+        plugin.state[page.file.src_uri] = PageState(kept, {}, 0)
+        restored = plugin._after_bibtex(hidden, page, None, None)
+    assert len(kept) == 80_000 and restored == text
+
+
 @pytest.mark.parametrize(
     "text",
     ["a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi")),
