@@ -16,15 +16,17 @@ OFFLINE_ZIP  := downloads/protecting-children-from-trafficking-offline.zip
 # Material 9.8 prints a notice about MkDocs 2.0 on every run; we pin MkDocs < 2.
 export NO_MKDOCS_2_WARNING := 1
 
-NODE_BIN := .cache/node/node_modules/.bin
+# The Node tools, each locked in tools/NAME/package-lock.json (no registry addresses in
+# it: tools/NAME/.npmrc) and installed exactly with `npm ci` into .cache/NAME.
+npm_ci = rm -rf .cache/$(1) && mkdir -p .cache/$(1) && cp tools/$(1)/package.json tools/$(1)/package-lock.json tools/$(1)/.npmrc .cache/$(1)/ \
+	&& PUPPETEER_SKIP_DOWNLOAD=1 npm ci --silent --prefix .cache/$(1) && touch $@
+NODE_BIN := .cache/lint/node_modules/.bin
 # cffconvert, which reads CITATION.cff as its users do (tests/test_cite_this.py), in an
 # environment of its own: its only release pins jsonschema below 4, which the edition's need not share.
 CFFCONVERT := 2.0.0
 CFFCONVERT_BIN := .cache/cffconvert/bin/cffconvert
-MARKDOWNLINT_CLI2 := 0.24.1
 # Ace by DAISY, the EPUB's accessibility checker (tests/test_epub.py); it drives the
 # same Chromium as the browser tests, so Puppeteer downloads none.
-ACE := 1.4.6
 ACE_CLI := .cache/ace/node_modules/.bin/ace-cli
 
 .PHONY: help serve test test-properdocs site bench clean browser lint linkcheck screenshots lock pdf-ua
@@ -42,25 +44,47 @@ help:
 	@echo "make lock    resolve pyproject.toml's dependencies again into requirements.txt (with hashes)"
 	@echo "make clean   remove build output and the virtual environment"
 
-# Everything from the lock file, every file checked against its hash; then the
-# edition's own package (edition/), whose dependencies are all in the lock.
-$(STAMP): requirements.txt pyproject.toml
+# Exactly the lock, and nothing else: every file checked against its hash and no
+# dependency resolved at install time (--no-deps), so a release upstream cannot
+# change what is installed; `pip check` then proves the lock is whole. It works
+# with the pip that a bare `python3 -m venv` brings (23.0 and newer). The build
+# backend comes first, from its own lock (a venv of Python 3.12 or newer has none):
+# the few packages published only as source, and the edition's own package, are
+# built with it, never with a build environment fetched for them (--no-build-isolation).
+#   requirements-build.txt  setuptools, the build backend
+#   requirements.txt        what the site needs (make serve, make site, the deploy)
+#   requirements-test.txt   that and the checks (make test, make check, make lint), same pins
+# $(call install,PYTHON,LOCK FILE,PACKAGES BUILT FROM SOURCE)
+install = $(1) -m pip --disable-pip-version-check install --quiet --require-hashes --no-deps -r requirements-build.txt \
+	&& $(1) -m pip --disable-pip-version-check install --quiet --require-hashes --no-deps --only-binary :all: \
+		$(if $(3),--no-binary $(3)) --use-pep517 --no-build-isolation -r $(2)
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+
+$(RUNTIME_STAMP): requirements-build.txt requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(call install,$(BIN)/python,requirements.txt)
+	$(BIN)/python -m pip --disable-pip-version-check install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip --disable-pip-version-check check
+	@touch $@
+
+$(STAMP): $(RUNTIME_STAMP) requirements-test.txt
+	$(call install,$(BIN)/python,requirements-test.txt,jstyleson)
+	$(BIN)/python -m pip --disable-pip-version-check check
 	@touch $@
 
 # After a change of pyproject.toml's dependencies: resolve them again, for every
-# platform and Python 3.11+, with hashes. Dependabot proposes upgrades the same way.
-UV := 0.13.9
-lock:
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet uv==$(UV)
-	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes --quiet -o requirements.txt
-	echo "cffconvert==$(CFFCONVERT)" | $(BIN)/uv pip compile - --universal --python-version 3.11 --generate-hashes --quiet --no-header -o .cache/cffconvert.lock
+# platform and Python 3.11+, with hashes, the test lock held to the runtime lock's
+# pins. uv is the test lock's own. Dependabot proposes upgrades in these files,
+# and the suite judges each one like any other change.
+LOCK := $(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes --quiet
+lock: $(STAMP)
+	$(LOCK) pyproject.toml --group build -o requirements.txt
+	$(LOCK) pyproject.toml --group build --extra test -c requirements.txt -o requirements-test.txt
+	$(LOCK) --group build -c requirements.txt -o requirements-build.txt
+	echo "cffconvert==$(CFFCONVERT)" | $(LOCK) - -c requirements-build.txt --no-header -o .cache/cffconvert.lock
 	{ sed -n '1,2p' requirements-cffconvert.txt; cat .cache/cffconvert.lock; } > requirements-cffconvert.new && mv requirements-cffconvert.new requirements-cffconvert.txt
 
-serve: $(STAMP)
+serve: $(RUNTIME_STAMP)
 	SITE_URL=http://127.0.0.1:8000/ $(BIN)/$(MKDOCS) serve --livereload --dev-addr 127.0.0.1:8000
 
 test: $(STAMP) lint browser $(CFFCONVERT_BIN) $(ACE_CLI)
@@ -70,13 +94,14 @@ test: $(STAMP) lint browser $(CFFCONVERT_BIN) $(ACE_CLI)
 test-properdocs:
 	$(MAKE) --no-print-directory test MKDOCS=properdocs
 
-$(CFFCONVERT_BIN): requirements-cffconvert.txt
+$(CFFCONVERT_BIN): requirements-build.txt requirements-cffconvert.txt
 	$(PYTHON) -m venv .cache/cffconvert
-	.cache/cffconvert/bin/python -m pip install --quiet --require-hashes -r requirements-cffconvert.txt
+	$(call install,.cache/cffconvert/bin/python,requirements-cffconvert.txt,docopt)
+	.cache/cffconvert/bin/python -m pip --disable-pip-version-check check
 	@touch $@
 
-$(ACE_CLI):
-	PUPPETEER_SKIP_DOWNLOAD=1 npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix .cache/ace @daisy/ace-cli@$(ACE)
+$(ACE_CLI): tools/ace/package-lock.json
+	$(call npm_ci,ace)
 
 # A Chromium for the browser tests: Debian's where it is (CI installs it as root),
 # else the one Playwright downloads into its cache.
@@ -90,7 +115,7 @@ browser: $(STAMP)
 # (OFFLINE=true, built at the same time on the other core), which gets the PDFs
 # and is zipped into the site. Built beside the old site and moved into place only
 # when every step succeeds: a failed build never leaves a half-written site to deploy.
-site: $(STAMP)
+site: $(RUNTIME_STAMP)
 	@rm -rf $(SITE).new $(OFFLINE_COPY) && mkdir -p $(BUILD)
 	@OFFLINE=true $(BIN)/$(MKDOCS) build --strict --config-file mkdocs.yml --site-dir $(OFFLINE_COPY) > $(OFFLINE_COPY).log 2>&1 & offline=$$!; \
 	ENABLE_PDF_EXPORT=1 ENABLE_EPUB_EXPORT=1 $(BIN)/$(MKDOCS) build --strict --config-file mkdocs.yml --site-dir $(SITE).new; site=$$?; \
@@ -108,8 +133,8 @@ lint: $(STAMP) $(NODE_BIN)/markdownlint-cli2
 	$(NODE_BIN)/markdownlint-cli2
 	$(BIN)/zizmor --offline .github/workflows
 
-$(NODE_BIN)/markdownlint-cli2:
-	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix .cache/node markdownlint-cli2@$(MARKDOWNLINT_CLI2)
+$(NODE_BIN)/markdownlint-cli2: tools/lint/package-lock.json
+	$(call npm_ci,lint)
 
 # Weekly in CI, not part of `make test`: dead sources are news, not a broken build.
 linkcheck: $(STAMP)
@@ -136,13 +161,11 @@ $(VERAPDF):
 	$@ --version
 
 # Numbers, not tests: build times, PDF size, first-visit weight and Lighthouse.
-LIGHTHOUSE := 12.2.3
-
 bench: $(STAMP) browser .cache/lighthouse/node_modules/.bin/lighthouse
 	$(BIN)/python -m scripts.bench
 
-.cache/lighthouse/node_modules/.bin/lighthouse:
-	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix .cache/lighthouse lighthouse@$(LIGHTHOUSE)
+.cache/lighthouse/node_modules/.bin/lighthouse: tools/lighthouse/package-lock.json
+	$(call npm_ci,lighthouse)
 
 clean:
 	rm -rf $(SITE) $(SITE).new $(BUILD) $(VENV) .pytest_cache .cache
