@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 import yaml
@@ -121,8 +122,24 @@ def kind_of(src_uri: str) -> type[_Strict]:
 KIND_NAMES = {Section: "an essay section", Home: "the home page", EditorsPage: "an editors' page"}
 
 
-def split(text: str, name: str) -> tuple[str, int]:
-    """The front matter's YAML and the line (1-based) where it starts, or SourceError."""
+@dataclass(frozen=True)
+class Split:
+    """A page cut where MkDocs cuts it: the front matter's YAML, and the body MkDocs renders."""
+
+    yaml: str
+    yaml_line: int  # the line of the YAML's first key (1-based)
+    body: str  # what the generator hands to Markdown: the rest, without its leading blank lines
+    body_line: int  # the line of the body's first character
+
+
+def split(text: str) -> Split:
+    """The one place a page is cut into front matter and body, with MkDocs' own pattern and rule.
+
+    MkDocs (`mkdocs.utils.meta.get_data`) takes YAML between a line `---` and a
+    line `---` or `...`, and renders what follows with its leading blank lines
+    removed; every step of the edition cuts a page here, so that none reads a
+    `...` closer, or a page without front matter, differently.
+    """
     if not text.startswith("---"):
         raise SourceError(1, "the page must begin with front matter (a line ---, title and description, a line ---)")
     match = YAML_RE.match(text[: MAX_FRONT_MATTER + 16])
@@ -130,7 +147,10 @@ def split(text: str, name: str) -> tuple[str, int]:
         if YAML_RE.match(text):
             raise SourceError(1, f"the front matter is longer than {MAX_FRONT_MATTER:,} characters")
         raise SourceError(1, "the front matter is not closed: a line --- is missing after it")
-    return match.group(1), 2
+    rest = text[match.end() :]
+    body = rest.lstrip("\n")
+    body_line = text.count("\n", 0, match.end() + len(rest) - len(body)) + 1
+    return Split(match.group(1), 2, body, body_line)
 
 
 def section_line(text: str) -> int:
@@ -141,8 +161,9 @@ def section_line(text: str) -> int:
 
 def check(text: str, src_uri: str) -> dict:
     """The page's front matter, validated for its kind of page; SourceError naming line and key."""
-    yaml_text, first_line = split(text, src_uri)
-    data, key_lines = load_yaml(yaml_text, first_line, max_depth=3)
+    cut = split(text)
+    first_line = cut.yaml_line
+    data, key_lines = load_yaml(cut.yaml, first_line, max_depth=3)
     if not isinstance(data, dict):
         raise SourceError(first_line, "the front matter must be keys and values (title: …, description: …)")
     model = kind_of(src_uri)
@@ -245,7 +266,7 @@ def _resolves_to_other(word: str) -> bool:
     return yaml.safe_load(word) != word
 
 
-def check_sections(sections: dict[str, tuple[int, int]]) -> list[str]:
+def check_sections(sections: dict[str, tuple[int, int]]) -> list[tuple[str, int, str]]:
     """Two essay pages may not claim one section number: `Cite this section` would be wrong.
 
     `sections` maps each essay page to (its section number, the line of its `section:` key).
@@ -255,7 +276,7 @@ def check_sections(sections: dict[str, tuple[int, int]]) -> list[str]:
     for src_uri, (number, line) in sorted(sections.items()):
         if number in seen:
             problems.append(
-                f"docs/{src_uri}:{line}: front matter key 'section': {number} is already the section of docs/{seen[number]}"
+                (f"docs/{src_uri}", line, f"front matter key 'section': {number} is already the section of docs/{seen[number]}")
             )
         else:
             seen[number] = src_uri
