@@ -148,6 +148,25 @@ def url_of(src_uri: str) -> str:
     return f"{stem}/"
 
 
+def env_names(text: str) -> list[str]:
+    """Every environment variable that mkdocs.yml's `!ENV` tags read, in their order (its switches among them)."""
+    names: list[str] = []
+
+    class Recorder(yaml.SafeLoader):
+        pass
+
+    def record(loader, node):
+        values = node.value[:-1] if isinstance(node, yaml.SequenceNode) and len(node.value) > 1 else (
+            node.value if isinstance(node, yaml.SequenceNode) else [node])
+        names.extend(loader.construct_scalar(value) for value in values)
+
+    Recorder.add_constructor("!ENV", record)
+    Recorder.add_constructor("!relative", lambda loader, node: None)
+    Recorder.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: None)
+    yaml.load(text, Loader=Recorder)  # noqa: S506 - a SafeLoader that records MkDocs' tags
+    return list(dict.fromkeys(names))
+
+
 def load_config_text(text: str, environ: dict) -> dict:
     """mkdocs.yml's text as MkDocs reads it: `!ENV` from `environ`, `!relative` as its path."""
 

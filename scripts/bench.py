@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from edition import mkdocs_yml
+from edition.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -36,7 +36,7 @@ RUNS = int(os.environ.get("RUNS", "3"))
 
 def bare_config(folder: Path) -> Path:
     """mkdocs.yml without the edition's hooks, extra plugins, templates and styles."""
-    config = mkdocs_yml.load(ROOT / "mkdocs.yml")
+    config = Project.load(ROOT / "mkdocs.yml", environ={}).config
     config.pop("hooks", None)
     config.pop("extra", None)
     config.pop("extra_css", None)

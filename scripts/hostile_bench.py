@@ -12,12 +12,12 @@ import tracemalloc
 import markdown
 
 from edition import bibliography_check, content_guard, front_matter, source_guard
-from edition.mkdocs_yml import load
+from edition.project import Project
 from scripts.bench import ROOT
 
 
 def site_markdown() -> markdown.Markdown:
-    config = load(ROOT / "mkdocs.yml")
+    config = Project.load(ROOT / "mkdocs.yml", environ={}).config
     names, options = [], {}
     for item in config["markdown_extensions"]:
         name, opts = next(iter(item.items())) if isinstance(item, dict) else (item, {})

@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from edition.browser import CHROMIUM_FLAGS, chromium_path, serve
+from scripts.browser import CHROMIUM_FLAGS, chromium_path, serve
 
 LIGHTHOUSE = ROOT / ".cache" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 DEFAULT_PAGES = ["", "essay/14-opsc/", "bibliography/"]

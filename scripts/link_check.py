@@ -6,8 +6,8 @@ correction. Reads every address in references.bib (url, archived, current)
 and every http(s) link in the Markdown pages, asks each host once (HEAD,
 then GET where HEAD is refused), and lists the ones that fail.
 
-    python -m edition.link_check            # every address in the project
-    python -m edition.link_check URL [...]  # just these
+    python -m scripts.link_check            # every address in the project
+    python -m scripts.link_check URL [...]  # just these
 
 Tests: tests/test_contributing.py (what it reads, how it reports).
 """

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 
-from edition.browser import launch, serve
+from scripts.browser import launch, serve
 from playwright.sync_api import sync_playwright
 
 DEFAULT_PAGES = ["", "essay/14-opsc/", "bibliography/", "whole-essay/"]

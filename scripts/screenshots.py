@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 
-from edition.browser import launch, serve
+from scripts.browser import launch, serve
 from playwright.sync_api import sync_playwright
 
 VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1366, "height": 900}}

@@ -25,7 +25,8 @@ from bs4 import BeautifulSoup
 
 sys.path.insert(0, str(Path(__file__).parent))  # the tests' own helpers (essay_source, reading)
 
-from edition import mkdocs_yml, social_cards  # noqa: E402
+from edition.metadata import cards as social_cards  # noqa: E402
+from edition.project import Project, env_names  # noqa: E402
 from essay_source import Essay, parse  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -168,13 +169,11 @@ class Build:
         return sorted(self.site.rglob("*.html"))
 
 
-# The switches of the expensive outputs: the offline plugin's !ENV tag, and every
-# `enabled_if_env` in mkdocs.yml's extra (the PDF's and the EPUB's, and any added later).
-MODE_SWITCHES = (
-    "OFFLINE",
-    *(value["enabled_if_env"] for value in mkdocs_yml.load(ROOT / "mkdocs.yml")["extra"].values()
-      if isinstance(value, dict) and "enabled_if_env" in value),
-)  # fmt: skip
+# The switches of the expensive outputs: every variable mkdocs.yml's `!ENV` tags read
+# (the offline copy's, the PDF's, the EPUB's, and any added later), but the addresses.
+MODE_SWITCHES = tuple(
+    name for name in env_names((ROOT / "mkdocs.yml").read_text(encoding="utf-8")) if name not in ("SITE_URL", "EDIT_URI")
+)
 
 
 def run_build(project: Path, site: Path, strict: bool = True, record_imports: bool = False, **env: str) -> Build:
@@ -263,7 +262,7 @@ def chromium():
     a context of its own (its own cookies, storage and cache), as a new reader would."""
     from playwright.sync_api import sync_playwright
 
-    from edition.browser import launch
+    from scripts.browser import launch
 
     with sync_playwright() as playwright:
         browser = launch(playwright)
@@ -277,9 +276,9 @@ def served(build, tmp_path_factory):
     serves a project site (`/essay/`), with the site's 404 page for any missing address."""
     from urllib.parse import urlparse
 
-    from edition.browser import serve
+    from scripts.browser import serve
 
-    site_url = os.environ.get("SITE_URL") or mkdocs_yml.load(ROOT / "mkdocs.yml")["site_url"]
+    site_url = os.environ.get("SITE_URL") or Project.load(ROOT / "mkdocs.yml", environ={}).config["site_url"]
     prefix = urlparse(site_url).path.strip("/")
     root = tmp_path_factory.mktemp("served")
     if prefix:
@@ -300,7 +299,15 @@ def essay() -> Essay:
 @pytest.fixture(scope="session")
 def config() -> dict:
     """mkdocs.yml, with MkDocs' own !ENV tags read as their defaults."""
-    return mkdocs_yml.load(ROOT / "mkdocs.yml")
+    return Project.load(ROOT / "mkdocs.yml", environ={}).config
+
+
+@pytest.fixture(scope="session")
+def options(config):
+    """The edition plugin's options (edition/config.py), as the build validates them."""
+    from edition.config import load
+
+    return load(Project.load(ROOT / "mkdocs.yml", environ={}).plugin_options("edition"))
 
 
 def front_matter(path: Path) -> dict:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import markdown
 from conftest import ROOT
-from edition import mkdocs_yml
+from edition.project import Project
 
 
 
@@ -85,7 +85,7 @@ def build_in_process(project: Path, strict: bool = True, prepare=None, **env: st
 
 def site_markdown() -> markdown.Markdown:
     """Python-Markdown with the site's extensions and their options (mkdocs.yml), for in-process checks."""
-    config = mkdocs_yml.load(ROOT / "mkdocs.yml")
+    config = Project.load(ROOT / "mkdocs.yml", environ={}).config
     names, options = [], {}
     for item in config["markdown_extensions"]:
         name, opts = next(iter(item.items())) if isinstance(item, dict) else (item, {})

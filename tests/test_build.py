@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from conftest import ROOT
 
 
@@ -44,16 +46,26 @@ def test_mkdocs_is_pinned_below_2():
     assert re.search(r'"Markdown>=3\.1\d', pyproject)
 
 
-def test_mkdocs_yml_reads_as_mkdocs_reads_it_with_no_switch_set(config, monkeypatch):
-    """The tests and scripts read mkdocs.yml with edition/mkdocs_yml.py: each `!ENV` tag as its
-    default. MkDocs itself, with none of those variables set, must read the same values."""
+@pytest.mark.parametrize("switches", [{}, {"ENABLE_PDF_EXPORT": "1", "ENABLE_EPUB_EXPORT": "true", "OFFLINE": "true"}])
+def test_the_project_reads_mkdocs_yml_as_mkdocs_reads_it(switches, monkeypatch):
+    """The edition's steps read mkdocs.yml without MkDocs (edition/project.py): each `!ENV` tag
+    from the environment, else its default, and the plugin's options validated by its typed
+    configuration. MkDocs itself, with the same variables set, must read the same values."""
     from mkdocs.config import load_config
 
-    for name in ("SITE_URL", "EDIT_URI", "OFFLINE"):
+    from edition import config as options
+    from edition.project import Project, env_names
+
+    for name in env_names((ROOT / "mkdocs.yml").read_text(encoding="utf-8")):
         monkeypatch.delenv(name, raising=False)
+    for name, value in switches.items():
+        monkeypatch.setenv(name, value)
+    ours = Project.load(ROOT / "mkdocs.yml")
     loaded = load_config(str(ROOT / "mkdocs.yml"))
-    assert (config["site_url"], config["edit_uri"]) == (loaded["site_url"], loaded["edit_uri"])
-    ours = next(item["offline"] for item in config["plugins"] if isinstance(item, dict) and "offline" in item)
+    assert (ours.config["site_url"], ours.config["edit_uri"]) == (loaded["site_url"], loaded["edit_uri"])
+    offline = ours.plugin_options("offline")
     theirs = next(plugin for name, plugin in loaded["plugins"].items() if name.endswith("offline"))
-    assert ours["enabled"] is theirs.config.enabled is False
-    assert config["extra"] == dict(loaded["extra"])
+    assert offline["enabled"] == theirs.config.enabled == bool(switches)
+    edition = options.load(ours.plugin_options("edition"))
+    assert dict(edition) == dict(loaded["plugins"]["edition"].config)
+    assert edition.pdf.enabled is edition.epub.enabled is bool(switches)

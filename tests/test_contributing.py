@@ -10,7 +10,7 @@ import sys
 import pytest
 import yaml
 from pathlib import Path
-from edition.browser import run_server
+from scripts.browser import run_server
 from conftest import ROOT, front_matter
 from pybtex.database import parse_file
 
@@ -232,7 +232,7 @@ def test_the_link_check_names_a_dead_source_and_passes_live_ones():
         base = root.rstrip("/")
         urls = [f"{base}/live", f"{base}/refuses-head", f"{base}/gone"]
         result = subprocess.run(
-            [sys.executable, "-m", "edition.link_check", *urls], capture_output=True, text=True, timeout=60, cwd=ROOT
+            [sys.executable, "-m", "scripts.link_check", *urls], capture_output=True, text=True, timeout=60, cwd=ROOT
         )
     assert result.returncode == 1
     dead = [line for line in result.stdout.splitlines() if line.startswith("DEAD")]
@@ -241,7 +241,7 @@ def test_the_link_check_names_a_dead_source_and_passes_live_ones():
 
 
 def test_the_link_check_reads_every_address_of_every_source():
-    from edition.link_check import collect
+    from scripts.link_check import collect
 
     urls = set(collect(ROOT))
     for key, entry in parse_file(str(ROOT / "references.bib")).entries.items():

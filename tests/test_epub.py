@@ -111,7 +111,7 @@ class Judges:
 
 def chromium() -> str:
     """The browser tests' Chromium: Debian's, or the one Playwright installed."""
-    from edition.browser import chromium_path
+    from scripts.browser import chromium_path
 
     found = chromium_path()
     if found:

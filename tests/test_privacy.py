@@ -44,10 +44,14 @@ def test_every_page_has_a_strict_policy(build):
 
 
 def test_policy_comes_before_any_script_or_style(build):
+    """The character set first (a browser reading the file decides the encoding from its first bytes),
+    then the policy, before anything it governs."""
     for page in html_pages(build):
         head = read_page(page).head
-        first = head.find(["meta", "script", "link", "style"])
-        assert first.get("http-equiv") == "Content-Security-Policy", page
+        first, second = head.find_all(["meta", "script", "link", "style"], limit=2)
+        assert first.get("charset") == "utf-8", page
+        assert second.get("http-equiv") == "Content-Security-Policy", page
+        assert page.read_bytes().find(b'<meta charset="utf-8">') < 1024, page
 
 
 def test_hashes_match_every_inline_script(build):

@@ -365,7 +365,7 @@ def test_a_script_that_slipped_past_every_check_is_still_refused_by_the_browser(
     """The second wall: scripts written into a finished page after the build do not run."""
     import shutil
 
-    from edition.browser import serve
+    from scripts.browser import serve
 
     site = tmp_path / "site"
     shutil.copytree(build.site, site)
@@ -895,7 +895,7 @@ def test_every_invisible_character_is_named_in_pages_and_references(tmp_path, ch
 def plant_cards(project: Path, plants: dict[str, object], planted: list[Path]):
     """Before the build: the cache holds the project's good cards and, under the digest of each
     title's card, what `make(path)` puts there (`planted` gets each path)."""
-    from edition import social_cards
+    from edition.metadata import cards as social_cards
 
     cards = project / ".cache/social-cards"
     own = cards.resolve()

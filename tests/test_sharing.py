@@ -14,7 +14,7 @@ import pytest
 import yaml
 from conftest import ROOT, front_matter, page_url, read_page, section_files
 
-from edition.robots_txt import on_post_build as write_robots_txt
+from edition.finish.pages import robots_txt
 
 
 def content_pages(build):
@@ -70,14 +70,14 @@ def test_a_site_on_a_sub_path_has_no_robots_txt(build, config):
 
 @pytest.mark.parametrize("site_url", ["https://example.org/", "https://example.org", "http://localhost:8000/"])
 def test_a_site_at_a_host_root_gets_robots_txt_naming_its_sitemap(tmp_path, site_url):
-    write_robots_txt(SimpleNamespace(site_url=site_url, site_dir=str(tmp_path)))
+    robots_txt(tmp_path, site_url)
     lines = (tmp_path / "robots.txt").read_text(encoding="utf-8").splitlines()
     assert lines == ["User-agent: *", "Allow: /", f"Sitemap: {site_url.rstrip('/')}/sitemap.xml"]
 
 
 @pytest.mark.parametrize("site_url", ["https://example.org/essay/", "https://example.org/essay", None, ""])
 def test_a_site_anywhere_else_gets_none(tmp_path, site_url):
-    write_robots_txt(SimpleNamespace(site_url=site_url, site_dir=str(tmp_path)))
+    robots_txt(tmp_path, site_url)
     assert not (tmp_path / "robots.txt").exists()
 
 
@@ -175,7 +175,7 @@ def expected_title(meta, cff) -> str:
 
 
 @pytest.mark.parametrize("where, meta", essay_pages(), ids=lambda v: v if isinstance(v, str) else "")
-def test_reference_managers_read_the_essay_in_the_edition(build, config, cff, where, meta):
+def test_reference_managers_read_the_essay_in_the_edition(build, config, options, cff, where, meta):
     """The Highwire Press tags Zotero's "Embedded Metadata" reads, from CITATION.cff and the front matter."""
     seen = read_like_a_crawler(build.site / where)
     essay = cff["preferred-citation"]
@@ -186,7 +186,7 @@ def test_reference_managers_read_the_essay_in_the_edition(build, config, cff, wh
         ("citation_online_date", cff["date-released"].replace("-", "/")),
         ("citation_book_title", cff["title"]),
         ("citation_language", "en"),
-        ("citation_pdf_url", config["site_url"] + config["extra"]["pdf"]["output_path"]),
+        ("citation_pdf_url", config["site_url"] + options.pdf.output_path),
         ("citation_public_url", seen.canonical),
     ]
 

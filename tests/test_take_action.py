@@ -12,7 +12,8 @@ from conftest import ROOT, page_url, section_files
 from pybtex.database import parse_file, parse_string
 from reading import article
 
-from edition import date_checked
+from edition.citations.extension import Found, date_checked
+from edition.citations.registry import Registry
 
 RESEARCH = ROOT.parent / "shared" / "research" / "references-verified.md"
 # Channels confirmed later, from their official pages (the research lists their "Official pages:").
@@ -144,24 +145,28 @@ def test_no_outside_address_on_the_page_without_a_source(page, bib):
         assert link["href"] in official, link["href"]
 
 
-def run_marker(bib_text: str, markdown: str):
-    entries = parse_string(bib_text, "bibtex").entries
-    config = SimpleNamespace(plugins={"bibtex": SimpleNamespace(registry=SimpleNamespace(bib_data=SimpleNamespace(entries=entries)))})
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="take-action.md"))
-    return date_checked.on_page_markdown(markdown, page, config, files=None)
+def checked(bib_text: str, keys: list[str]) -> tuple[str, str | None]:
+    """What the marker `<!-- date checked -->` says on a page citing `keys` (edition/citations/extension.py)."""
+    session = SimpleNamespace(
+        registry=Registry(bib_text),
+        manifest=SimpleNamespace(records={"take-action.md": SimpleNamespace(cites=[Found(k, "", True, "") for k in keys])}),
+    )
+    return date_checked(session, SimpleNamespace(src_uri="take-action.md"))
 
 
 ENTRY = "@misc{{{key}, author = {{{{A}}}}, title = {{T}}, year = 2026, url = {{https://example.org/{key}}}{extra}}}\n"
 
 
 def test_sources_checked_on_different_days_give_the_span():
+    """The sentence reads "…cited beside it, between 3 November 2026 and 28 November 2026.": no "on between"."""
     bib = ENTRY.format(key="A2026a", extra=", urldate = {2026-11-03}") + ENTRY.format(key="B2026b", extra=", urldate = {2026-11-28}")
-    text = run_marker(bib, f"Checked on {date_checked.MARKER}.\n\nOne [@A2026a], two [@B2026b].")
-    assert text.startswith("Checked on between 3 November 2026 and 28 November 2026.")
+    assert checked(bib, ["A2026a", "B2026b"]) == ("between 3 November 2026 and 28 November 2026", None)
+    assert checked(bib, ["B2026b"]) == ("on 28 November 2026", None)
+    source = (ROOT / "docs" / "take-action.md").read_text(encoding="utf-8")
+    assert "cited beside it, <!-- date checked -->." in source
 
 
 @pytest.mark.parametrize("extra", ["", ", urldate = {28 November 2026}"], ids=["missing", "not ISO"])
-def test_a_cited_source_without_a_date_checked_is_named(caplog, extra):
-    with caplog.at_level(logging.ERROR):
-        run_marker(ENTRY.format(key="A2026a", extra=extra), f"On {date_checked.MARKER}. [@A2026a]")
-    assert "take-action.md: A2026a in references.bib needs urldate = {YYYY-MM-DD}" in caplog.text
+def test_a_cited_source_without_a_date_checked_is_named(extra):
+    _, problem = checked(ENTRY.format(key="A2026a", extra=extra), ["A2026a"])
+    assert problem.startswith("A2026a in references.bib needs urldate = {YYYY-MM-DD}")

@@ -53,7 +53,7 @@ def test_every_figure_in_an_update_comes_from_a_cited_source(number, build, bib,
 
 def test_updates_look_like_the_editors_not_the_author(build, chromium):
     """In a browser: the update is set in the editors' face and colour, not the author's."""
-    from edition.browser import serve
+    from scripts.browser import serve
 
     style = "e => { const s = getComputedStyle(e); return [s.fontFamily, s.borderLeftColor]; }"
     with serve(build.site) as base:

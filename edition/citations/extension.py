@@ -80,6 +80,7 @@ class Record:
     src_uri: str
     cites: list[Found] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    dated: bool = False  # the page has the marker <!-- date checked -->
 
 
 class CitationsExtension(Extension):
@@ -343,6 +344,7 @@ class Compose(Treeprocessor):
         extension = self.extension
         if extension.collecting:
             when = "…"
+            extension.record.dated = True
         else:
             when, problem = date_checked(extension.session, page)
             if problem:
@@ -382,7 +384,8 @@ def bibliography_markdown(session, page) -> str:
 
 
 def date_checked(session, page) -> tuple[str, str | None]:
-    """The day (or days) the editors last checked the sources the page cites, from their `urldate`."""
+    """When the editors last checked the sources the page cites, from their `urldate`: "on 28 November 2026",
+    or "between 3 November 2026 and 28 November 2026" (the marker stands where the sentence says when)."""
     import datetime
 
     from edition.citations.registry import human_date
@@ -403,7 +406,7 @@ def date_checked(session, page) -> tuple[str, str | None]:
     if not dates:
         return "", f"{DATE_MARKER} needs citations of sources with an address and a urldate"
     first, last = min(dates), max(dates)
-    return (human_date(first) if first == last else f"between {human_date(first)} and {human_date(last)}"), None
+    return (f"on {human_date(first)}" if first == last else f"between {human_date(first)} and {human_date(last)}"), None
 
 
 def note_marker(key: str, number: int, marker_id: str) -> etree.Element:
@@ -458,9 +461,19 @@ def check_rendered(extension: CitationsExtension, root, md: Markdown) -> None:
         if "@" in name:
             extension.refuse(f"[{name}]: a line starting with a citation and a colon reads as a link definition; "
                              "the words after it would vanish", f"[{name}]:")
+    from markdown.extensions.abbr import AbbrExtension
+
+    for registered in md.registeredExtensions:
+        if isinstance(registered, AbbrExtension):
+            for term, title in registered.abbrs.items():
+                if "[@" in str(title):
+                    extension.refuse("a citation in an abbreviation's meaning is not rendered (it becomes a tooltip); "
+                                     "cite in the page's text", f"*[{term}]")
     for block in md.htmlStash.rawHtmlBlocks:
         if isinstance(block, str) and "[@" in block and _outside_code(block):
             extension.refuse("a citation in raw HTML is not rendered; cite in the Markdown text around it", "[@")
+    if extension.record is not None and extension.record.problems:
+        return  # the brackets' own problems are named: what is left of them is no news
     for text in texts_outside_code(root):
         if "[@" in text:
             _refuse_text(extension, text)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from markdown import Markdown
 
 from edition.citations.extension import CitationsExtension, Record
-from edition.errors import raise_all
+from edition.errors import CITATIONS, Problem, raise_all
 
 EXTENSION = "edition.citations"
 
@@ -67,6 +67,16 @@ def build(session) -> Manifest:
         record = collect(session, page)
         manifest.records[page.src_uri] = record
         problems += record.problems
+    raise_all(problems, "the citations have problems; the site was not built")
+    from edition.citations.extension import DATE_MARKER, date_checked, locate
+
+    session.manifest = manifest
+    for page in pages.values():
+        if manifest.records[page.src_uri].dated:
+            _, problem = date_checked(session, page)
+            if problem:
+                file, line = locate(session, page, DATE_MARKER)
+                problems.append(Problem(file, line, problem, CITATIONS))
     raise_all(problems, "the citations have problems; the site was not built")
     for page in pages.values():
         if page.kind != "section":

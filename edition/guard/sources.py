@@ -246,6 +246,11 @@ def check_page(text: str, src_uri: str, sources: Sources) -> PageSource:
         else:
             includes.append(path)
             composed += len(sources.includes[path])
+    for number, line in enumerate(lines, 1):
+        definition = abbreviation_pattern().match(line)
+        if definition and "[@" in line[definition.end(1):]:
+            problems.append(Problem(shown, number, "a citation in an abbreviation's meaning is not rendered (it becomes "
+                                    "a tooltip); cite in the page's text", SOURCE_GUARD))
     if len(includes) > LIMITS["includes_per_page"]:
         problems.append(Problem(shown, None, f"includes more than {LIMITS['includes_per_page']} files", SOURCE_GUARD))
     if composed > LIMITS["composed_bytes"]:
@@ -341,6 +346,13 @@ def check_appended(includes: dict[str, str], name: str) -> list[Problem]:
             problems.append(Problem(path, number, "a citation in an abbreviation's definition is not rendered; "
                                     "cite in the page itself", SOURCE_GUARD))
     return problems
+
+
+def abbreviation_pattern():
+    """Python-Markdown's own pattern for an abbreviation's definition (tests/test_upstream.py names it)."""
+    from markdown.extensions.abbr import AbbrBlockprocessor
+
+    return AbbrBlockprocessor.RE
 
 
 def _snippet_pattern():
