@@ -89,8 +89,8 @@ def site_markdown() -> markdown.Markdown:
     names, options = [], {}
     for item in config["markdown_extensions"]:
         name, opts = next(iter(item.items())) if isinstance(item, dict) else (item, {})
-        if name == "pymdownx.snippets":
-            continue  # snippets have their own family; here the page's own Markdown
+        if name == "pymdownx.snippets" or name.startswith("edition."):
+            continue  # snippets have their own family, citations theirs; here the page's own Markdown
         names.append(name)
         options[name] = opts or {}
     return markdown.Markdown(extensions=names, extension_configs=options)
@@ -103,27 +103,6 @@ def timed(limit: float):
     yield
     spent = time.monotonic() - start
     assert spent < limit, f"took {spent:.1f} s (more than {limit} s)"
-
-
-def recording_guard(found: list[str]):
-    """A `prepare` for build_in_process: the page guard records its messages instead of stopping,
-    so one build can show that every route into a page is found and located (the real builds
-    in tests/test_red_team.py show that it stops)."""
-    from mkdocs.exceptions import PluginError
-
-    def prepare(config):
-        guard = config.plugins["edition/content_guard.py"]
-        fail = guard._fail
-
-        def record(*args, **kwargs):
-            try:
-                fail(*args, **kwargs)
-            except PluginError as error:
-                found.append(str(error))
-
-        guard._fail = record
-
-    return prepare
 
 
 # Hostile Markdown, one variant a line, and a phrase of the problem the page check reports.

@@ -12,7 +12,8 @@ and .bib files.
 
 Families: front matter (1), finished page (2), policy (3), files (4),
 includes and workflows (5), bibliography (6), bounded cost (8), no traceback
-in every mode (9). Citation brackets (7) belong to the citation tests.
+in every mode (9), CITATION.cff (10), the repository's reader (11).
+Citation brackets (7) belong to the citation tests, the downloads to test_book.py.
 """
 
 from __future__ import annotations
@@ -35,8 +36,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from red_team_support import HOSTILE_MARKDOWN, append, build_in_process, replace, site_markdown, timed
 
-from edition import bibliography_check, content_guard, content_security_policy, front_matter, source_guard
+from edition import files, front_matter
+from edition.errors import Refusal, Refusals
 from edition.front_matter import SourceError
+from edition.guard import bibliography as bibliography_check
+from edition.guard import content as content_guard
+from edition.guard import policy as content_security_policy
+from edition.guard import sources as source_guard
 
 SECTION = "essay/02-trafficking-protocol.md"
 SECTION_TEXT = (ROOT / "docs" / SECTION).read_text(encoding="utf-8")
@@ -134,7 +140,7 @@ def test_the_home_page_may_hide_its_sidebars_and_nothing_else():
 
 def test_two_sections_cannot_claim_one_number():
     problems = front_matter.check_sections({"essay/02-a.md": (2, 4), "essay/02-b.md": (2, 4)})
-    assert problems == ["docs/essay/02-b.md:4: front matter key 'section': 2 is already the section of docs/essay/02-a.md"]
+    assert problems == [("docs/essay/02-b.md", 4, "front matter key 'section': 2 is already the section of docs/essay/02-a.md")]
 
 
 def test_the_edition_uses_mkdocs_own_front_matter_pattern():
@@ -235,19 +241,27 @@ def test_harmless_markup_is_not_flagged(md, text):
     assert [p.text for p in content_guard.check_content(md.convert(text))] == []
 
 
-def test_every_page_of_the_real_site_passes_the_whole_page_check(build, config):
-    """The strict build of the real site ran the check on every page, 404 included, last of all hooks:
-    navigation, table of contents, footer and head raise no false alarm."""
-    assert "edition/content_guard.py" in config["hooks"]
-    assert content_guard.on_post_page.mkdocs_priority == content_guard.on_post_template.mkdocs_priority == -300
-    assert (build.site / "404.html").exists() and len(build.pages()) > 20
+def test_every_page_the_build_wrote_was_judged_as_written(build):
+    """The finishing step judged every HTML file of the site, 404 included, after every other step:
+    its stamp names each with the digest of the very bytes written (the tripwire checks it too)."""
+    import json
+
+    stamp = json.loads((build.site / "edition-stamp.json").read_text(encoding="utf-8"))
+    written = {p.relative_to(build.site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in build.pages()}
+    assert "404.html" in written and len(written) > 20
+    assert stamp["pages"] == written
 
 
 def test_a_page_whose_head_or_chrome_was_tampered_with_is_refused(build):
-    """What Material's template writes is judged too: head, navigation, title."""
+    """What Material's template writes is judged too: head, navigation, title; the untampered page passes."""
+    from edition.finish import html as html5
+    from edition.project import Project
+
     html = build.html("about/index.html")
-    content_security_policy._known.clear()
-    content_security_policy._known.update(re.findall(r"'sha256-[^']+'", html))
+    pages = build.pages()
+    depths = {"/".join([".."] * (len(p.relative_to(build.site).parts) - 1)) or "." for p in pages}
+    policy = content_security_policy.theme_policy(Project.load(ROOT / "mkdocs.yml", environ={}), depths, offline=False)
+    assert content_guard.judge(html5.parse(html), policy) == []
     tampered = {
         "a stylesheet from another host in the head": html.replace("</head>", '<link rel="stylesheet" href="https://t.example/x.css"></head>'),
         "a refresh to another host": html.replace("</head>", '<meta http-equiv="refresh" content="0;url=https://t.example/"></head>'),
@@ -258,7 +272,7 @@ def test_a_page_whose_head_or_chrome_was_tampered_with_is_refused(build):
         "JSON data holding markup": html.replace('"@context"', '"x": "</script><script>alert(1)</script>", "@context"'),
     }  # fmt: skip
     for name, page in tampered.items():
-        assert content_guard.check_page(page), name
+        assert content_guard.judge(html5.parse(page), policy), name
 
 
 # What the templates can write but this configuration never renders, and why; the test
@@ -309,20 +323,25 @@ def test_every_page_and_the_404_carry_one_policy_from_the_templates(build):
     assert csp(build.html("404.html")) == policy
 
 
-def test_the_policy_does_not_follow_what_a_page_contains():
-    """The old design hashed whatever the page held; the policy has no input from the page any more."""
-    import inspect
+def test_the_policy_is_the_templates_whatever_a_page_contains(build):
+    """The policy is computed from the theme's templates and the pages' depths alone: the build's
+    pages carry exactly it, and a script a page adds is never in it."""
+    from edition.project import Project
 
-    assert list(inspect.signature(content_security_policy._fill).parameters) == ["html", "where"]
-    page = '<meta content="%s"><script>alert(1)</script>' % content_security_policy.PLACEHOLDER
-    filled = content_security_policy._fill(page, "x")
-    assert content_security_policy.sha256("alert(1)") not in filled
+    pages = build.pages()
+    depths = {"/".join([".."] * (len(p.relative_to(build.site).parts) - 1)) or "." for p in pages}
+    policy = content_security_policy.theme_policy(Project.load(ROOT / "mkdocs.yml", environ={}), depths, offline=False)
+    assert {csp(p.read_text(encoding="utf-8")) for p in pages} == {policy.text()}
+    assert content_security_policy.sha256("alert(1)") not in policy.text()
+
+
+SHIM = content_security_policy.OVERRIDES / "assets" / "javascripts" / "iframe-worker" / "shim.js"
 
 
 def test_the_offline_shims_frame_script_is_computed_from_the_shipped_shim():
-    readme = (content_security_policy.SHIM.parent / "README.md").read_text(encoding="utf-8")
-    assert hashlib.sha256(content_security_policy.SHIM.read_bytes()).hexdigest() in readme, "the shim changed: recheck"
-    script = content_security_policy.shim_frame_script(content_security_policy.SHIM.read_text(encoding="utf-8"), "../w.js")
+    readme = (SHIM.parent / "README.md").read_text(encoding="utf-8")
+    assert hashlib.sha256(SHIM.read_bytes()).hexdigest() in readme, "the shim changed: recheck"
+    script = content_security_policy.shim_frame_script(SHIM.read_text(encoding="utf-8"), "../w.js")
     assert script.startswith("postMessage=function c(") and 'filename:"../w.js"' in script
 
 
@@ -410,12 +429,9 @@ STYLESHEETS = {"assets/stylesheets/edition.css"}
          "svg fill url", "svg foreignObject", "png that is html", "unlisted css", "css import", "css escape",
          "css string-quoted comment markers", "css image-set", "css expression"],
 )  # fmt: skip
-def test_files_under_docs_are_allowed_by_kind_and_checked(tmp_path, name, content, message):
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+def test_files_under_docs_are_allowed_by_kind_and_checked(name, content, message):
     with timed(2):
-        problem = content_guard.check_static(name, str(path), STYLESHEETS)
+        problem = source_guard.check_asset(name, content, STYLESHEETS)
     assert problem and message in problem, problem
 
 
@@ -423,7 +439,7 @@ def test_the_editions_own_files_pass():
     for path in sorted((ROOT / "docs").rglob("*")):
         if path.is_file() and path.suffix != ".md":
             uri = path.relative_to(ROOT / "docs").as_posix()
-            assert content_guard.check_static(uri, str(path), STYLESHEETS) is None, uri
+            assert source_guard.check_asset(uri, path.read_bytes(), STYLESHEETS) is None, uri
 
 
 # 5. Includes: only from includes/ and CONTRIBUTING.md; workflows pinned, without persisted credentials.
@@ -446,19 +462,30 @@ OUTSIDE_SNIPPETS = {
 
 
 @pytest.mark.parametrize("snippet, offset", OUTSIDE_SNIPPETS.values(), ids=OUTSIDE_SNIPPETS.keys())
+def checked_sources():
+    """A project's sources with only its includes read: what a page's snippets are checked against."""
+    from edition.project import Project
+
+    sources = source_guard.Sources(Project.load(ROOT / "mkdocs.yml", environ={}))
+    sources.includes = {name: files.read_text(ROOT, name, "include") for name in source_guard.include_files(ROOT)}
+    return sources
+
+
+@pytest.mark.parametrize("snippet, offset", OUTSIDE_SNIPPETS.values(), ids=OUTSIDE_SNIPPETS.keys())
 def test_a_snippet_outside_the_includes_names_page_and_line(snippet, offset):
     """Snippets run before code fences: a snippet line in a code sample is read too, so it is checked too."""
     text = ABOUT_TEXT + "\n" + snippet + "\n"
     with timed(2):
-        with pytest.raises(SourceError) as caught:
-            source_guard.check_snippets(text, ROOT)
-    assert caught.value.line == len(ABOUT_TEXT.splitlines()) + 2 + offset
-    assert "is not an include" in caught.value.message
+        with pytest.raises((Refusal, Refusals)) as caught:
+            source_guard.check_page(text, "about.md", checked_sources())
+    assert f"docs/about.md:{len(ABOUT_TEXT.splitlines()) + 2 + offset}:" in str(caught.value)
+    assert "is not an include" in str(caught.value) or "a form the edition does not compose" in str(caught.value)
 
 
 @pytest.mark.parametrize("snippet", ['--8<-- "abbreviations.md"', '--8<-- "CONTRIBUTING.md"', ';--8<-- ".git/config"'])
 def test_the_includes_are_allowed(snippet):
-    source_guard.check_snippets(snippet + "\n", ROOT)
+    page = source_guard.check_page(ABOUT_TEXT + "\n" + snippet + "\n", "about.md", checked_sources())
+    assert page.includes in ((), ("includes/abbreviations.md",), ("CONTRIBUTING.md",))
 
 
 def test_snippets_are_configured_from_the_includes_only(config):
@@ -523,17 +550,17 @@ HOSTILE_BIBS = {
 @pytest.mark.parametrize("addition, message", HOSTILE_BIBS.values(), ids=HOSTILE_BIBS.keys())
 def test_the_bib_check_reads_what_pybtex_reads(addition, message):
     with timed(2):
-        problems = bibliography_check.check_text(BIB + "\n" + addition)
+        problems = [str(p) for p in bibliography_check.check_text(BIB + "\n" + addition)]
     assert any(message in p for p in problems), problems
-    assert all(re.match(r"references\.bib:\d+: ", p) for p in problems), problems
+    assert all(re.match(r"references\.bib:\d+: .*\(source guard\)$", p) for p in problems), problems
 
 
 def test_a_bib_file_that_is_not_utf8_names_the_line(tmp_path):
-    path = tmp_path / "references.bib"
-    path.write_bytes(BIB.encode() + b"\n@misc{Wester2010test, title = {Ol\xe9}}\n")
-    assert bibliography_check.check_file(str(path), "references.bib") == [
-        f"references.bib:{len(BIB.splitlines()) + 2}: byte 0xe9 is not UTF-8: save the file as UTF-8"
-    ]
+    (tmp_path / "references.bib").write_bytes(BIB.encode() + b"\n@misc{Wester2010test, title = {Ol\xe9}}\n")
+    with pytest.raises(Refusal) as caught:
+        files.read_text(tmp_path, "references.bib", "bibliography")
+    assert str(caught.value) == (f"references.bib:{len(BIB.splitlines()) + 2}: byte 0xe9 is not UTF-8: save the file "
+                                 "as UTF-8 (the edition's only encoding) (source guard)")
 
 
 def pybtex_reads(text: str):
@@ -604,13 +631,16 @@ COSTLY["deep lists"] = (COSTLY["deep lists"], "indented more than")
 
 @pytest.mark.parametrize("body, message", COSTLY.values(), ids=COSTLY.keys())
 def test_costly_input_is_refused_before_markdown_sees_it(tmp_path, body, message):
-    page = tmp_path / "page.md"
-    page.write_text(with_front_matter('title: T\ndescription: "D."', body), encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/page.md").write_text(with_front_matter('title: T\ndescription: "D."', body), encoding="utf-8")
     with timed(2):
-        with pytest.raises(SourceError) as caught:
-            text = source_guard.read(str(page), "docs/page.md")
-            source_guard.check_markdown(text, front_matter.YAML_RE.match(text).end())
-    assert message in caught.value.message
+        try:
+            text = files.read_text(tmp_path, "docs/page.md", "page")
+            problems = [str(p) for p in source_guard.check_markdown(text, "docs/page.md", front_matter.YAML_RE.match(text).end())]
+        except Refusal as refusal:
+            problems = [str(refusal)]
+    assert problems and message in problems[0], problems
+    assert problems[0].startswith("docs/page.md") and problems[0].endswith("(source guard)")
 
 
 def test_the_most_markdown_the_limits_allow_renders_within_seconds(md):
@@ -618,29 +648,22 @@ def test_the_most_markdown_the_limits_allow_renders_within_seconds(md):
     paragraph = ("[" * 30 + " words " * 500)[: source_guard.LIMITS["block_chars"] - 100]
     text = ("<a " * 60) + "\n\n" + "\n\n".join([paragraph] * 15)
     text = "\n".join(text[i : i + 1000] for i in range(0, len(text), 1000))
-    assert len(text) < source_guard.LIMITS["file_bytes"]
-    source_guard.check_markdown(text)
+    assert len(text) < files.KINDS["page"].max_bytes
+    assert source_guard.check_markdown(text, "docs/page.md") == []
     md.reset()
     with timed(8):
         md.convert(text)
 
 
-def test_a_page_of_escaped_brackets_is_hidden_and_restored_in_linear_time():
-    """Every escaped bracket is a piece the pipeline hides from mkdocs-bibtex and puts back:
-    putting each back with its own pass over the page took 34 s for the pages the limits allow."""
-    from types import SimpleNamespace
+def test_a_page_of_escaped_brackets_renders_within_seconds():
+    """Every escaped bracket is Python-Markdown's own (its escape pattern, before the citations):
+    a page of them at the limits takes no time of the edition's (it once took 34 s)."""
+    from markdown_pages import rendered
 
-    from edition.citations import CitationPipeline, PageState
-
-    text = ("\\[" * 32 + "]\n\n") * 2_500
-    plugin = CitationPipeline()
-    plugin.keys = set()
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="essay/01-x.md"), meta={})
-    with timed(3):
-        hidden, kept = plugin.hide(text)
-        plugin.state[page.file.src_uri] = PageState(kept, {}, 0)
-        restored = plugin._after_bibtex(hidden, page, None, None)
-    assert len(kept) == 80_000 and restored == text
+    text = ("\\[" * 30 + "]\n\n") * 100
+    with timed(4):
+        html = rendered({"essay/01-a.md": text})["essay/01-a.md"]
+    assert html.count("[") == 3_000
 
 
 @pytest.mark.parametrize(
@@ -667,10 +690,19 @@ def test_a_bib_doubling_bomb_is_measured_not_built():
     bomb = "".join(f"@string{{m{i} = m{i - 1} # m{i - 1}}}\n" for i in range(1, 64)).replace('m0 # m0', '"a" # "a"')
     tracemalloc.start()
     with timed(1):
-        problems = bibliography_check.check_text(BIB + bomb + bib_entry(title="m63"))
+        problems = [str(p) for p in bibliography_check.check_text(BIB + bomb + bib_entry(title="m63"))]
     assert tracemalloc.get_traced_memory()[1] < 50 * 1024 * 1024
     tracemalloc.stop()
     assert any("would expand to" in p for p in problems)
+
+
+def test_one_string_used_in_many_entries_is_bounded_as_a_whole():
+    """Each field under the per-field bound, the file's expansion over its bound: the build stops."""
+    text = '@string{big = "' + "a" * 4_900 + '"}\n' + "".join(bib_entry(key=f"Wester2010x{chr(97 + i % 26)}{i}", title="big")
+                                                         .replace(f"x{chr(97 + i % 26)}{i}", "x" + "abcdefghij"[i % 10] * (1 + i // 10))
+                                                         for i in range(60))
+    problems = [str(p) for p in bibliography_check.check_text(BIB + text)]
+    assert any("expand to more than" in p and "together" in p for p in problems), problems[:3]
 
 
 @pytest.mark.parametrize(
@@ -835,17 +867,17 @@ def test_a_page_cannot_take_the_themes_names_inside_the_article(html):
 
 
 def test_a_page_saved_with_windows_line_endings_is_named_with_the_fix(tmp_path):
-    page = tmp_path / "page.md"
-    page.write_bytes(b'---\r\ntitle: "T"\r\n---\r\n\r\nText.\r\n')
-    with pytest.raises(SourceError) as error:
-        source_guard.read(str(page), "docs/page.md")
-    assert error.value.line == 1 and "save it with LF line endings" in error.value.message
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/page.md").write_bytes(b'---\r\ntitle: "T"\r\n---\r\n\r\nText.\r\n')
+    with pytest.raises(Refusal) as error:
+        files.read_text(tmp_path, "docs/page.md", "page")
+    assert error.value.problem.line == 1 and "save it with LF line endings" in error.value.problem.message
 
 
 def test_invisible_control_characters_in_references_bib_are_named():
     text = (ROOT / "references.bib").read_text(encoding="utf-8").replace("title", "ti\x02tle", 1)
     [problem] = bibliography_check.check_text(text)
-    assert "U+0002" in problem and problem.startswith("references.bib:")
+    assert "U+0002" in problem.message and problem.file == "references.bib" and problem.line
 
 
 # A second hostile review: ways around the first fixes
@@ -858,7 +890,7 @@ def test_invisible_control_characters_in_references_bib_are_named():
      "<p>x</p></main>", "<p>x</div>"],
 )  # fmt: skip
 def test_a_pages_content_cannot_close_the_themes_frame(content):
-    problems = content_guard.stray_end_tags(content)
+    problems = content_guard.check_fragment(content)
     assert problems and all("closes what the page's content did not open" in text for text, _ in problems)
 
 
@@ -866,8 +898,8 @@ def test_the_content_markdown_writes_is_balanced():
     """No false alarm: every page of the edition, converted as the site converts it, closes only what it opens."""
     md = site_markdown()
     for path in sorted((ROOT / "docs").rglob("*.md")):
-        body = path.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
-        assert content_guard.stray_end_tags(md.reset().convert(body)) == [], path
+        body = front_matter.split(path.read_text(encoding="utf-8")).body
+        assert content_guard.check_fragment(md.reset().convert(body)) == [], path
 
 
 def test_only_materials_settings_script_may_be_called_config():
@@ -879,16 +911,16 @@ def test_only_materials_settings_script_may_be_called_config():
 
 @pytest.mark.parametrize("char", ["\u009b", "\u200b", "\u200f", "\u061c", "\U000e0041", "\u2028", "\u0085", "\ue000"])
 def test_every_invisible_character_is_named_in_pages_and_references(tmp_path, char):
-    page = tmp_path / "page.md"
-    page.write_text(f'---\ntitle: "T"\n---\n\nCall now{char} today.\n', encoding="utf-8")
-    with pytest.raises(SourceError) as error:
-        source_guard.read(str(page), "docs/page.md")
-    assert error.value.line == 5 and f"U+{ord(char):04X}" in error.value.message
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/page.md").write_text(f'---\ntitle: "T"\n---\n\nCall now{char} today.\n', encoding="utf-8")
+    with pytest.raises(Refusal) as error:
+        files.read_text(tmp_path, "docs/page.md", "page")
+    assert error.value.problem.line == 5 and f"U+{ord(char):04X}" in error.value.problem.message
     [problem] = bibliography_check.check_text(BIB.replace("title", f"ti{char}tle", 1))
-    assert f"U+{ord(char):04X}" in problem
+    assert f"U+{ord(char):04X}" in problem.message
 
 
-# Share cards' cache (edition/social_cards.py): .cache/ is ignored by git, not by a pull
+# Share cards' cache (edition/metadata/cards.py): .cache/ is ignored by git, not by a pull
 # request, which may commit a file (or a link) under the name of a page's card.
 
 

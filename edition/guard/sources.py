@@ -173,6 +173,8 @@ def check(project: Project) -> Sources:
                 sources.pages[src_uri] = page
                 if page.kind == "section":
                     sections[src_uri] = (page.meta["section"], front_matter.section_line(text))
+        elif not relative.lower().endswith(files.KINDS["asset"].suffixes):
+            problems.append(Problem(relative, None, check_asset(src_uri, b"", stylesheets), SOURCE_GUARD))
         else:
             data = attempt(files.read_bytes, root, relative, "asset")
             if data is None:
@@ -292,9 +294,6 @@ def _check_markdown(text: str, start: int = 0) -> None:
         if len(line) > LIMITS["line_chars"]:
             raise SourceError(line_no, f"the line is longer than {LIMITS['line_chars']:,} characters (one sentence a line)")
         if line.strip():
-            if LONG_WORD.search(line):
-                raise SourceError(line_no, f"a word longer than {LIMITS['word_chars']} characters (no space in it): "
-                                  "is it an address? Link it with words: [words](address)")
             block_chars += len(line) + 1
             block_brackets += line.count("[")
             if block_chars > LIMITS["block_chars"]:
@@ -310,6 +309,9 @@ def _check_markdown(text: str, start: int = 0) -> None:
             quote = QUOTE.match(line)
             if quote and quote.group(1).count(">") > LIMITS["quote_depth"]:
                 raise SourceError(line_no, f"block quotes nested more than {LIMITS['quote_depth']} deep")
+            if LONG_WORD.search(line):
+                raise SourceError(line_no, f"a word longer than {LIMITS['word_chars']} characters (no space in it): "
+                                  "is it an address? Link it with words: [words](address)")
         else:
             block_start = line_no + 1
             block_chars = block_brackets = 0
@@ -397,6 +399,9 @@ def check_asset(src_uri: str, data: bytes, stylesheets: set[str]) -> str | None:
     from edition.guard import content
 
     ext = Path(src_uri).suffix.lower()
+    if ext not in files.KINDS["asset"].suffixes:
+        return ("the edition publishes from docs/ only pages (.md), images (.svg, .png, .jpg, .webp) and the "
+                "stylesheet named in mkdocs.yml (extra_css); data belongs in data/, includes in includes/")
     if ext in IMAGE_MAGIC:
         if not data.startswith(IMAGE_MAGIC[ext]) or (ext == ".webp" and data[8:12] != b"WEBP"):
             return f"is not a {ext[1:].upper()} image, whatever its name says"
