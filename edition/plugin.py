@@ -16,7 +16,7 @@ edition check`, then `finish`). Its events, in code order:
     on_page_markdown    ...and its front matter the way the guard read it
     on_env (200)        the theme's compiled templates kept between builds (Jinja's
                         bytecode cache, a documented interface)
-    on_post_build (-100) the finishing step, on the output folder
+    on_post_build (-200) the finishing step, on the output folder, after every other plugin
     on_serve            rebuild when any source changes (references.bib, includes/,
                         data/, CITATION.cff, CONTRIBUTING.md, print/), and let the
                         policy allow MkDocs' live-reload script
@@ -87,7 +87,7 @@ class EditionPlugin(BasePlugin[EditionConfig]):
             env.bytecode_cache = FileSystemBytecodeCache()
         return env
 
-    @event_priority(-100)
+    @event_priority(-200)  # after Material's offline plugin (-100) has written the copy's search index
     def on_post_build(self, config):
         from edition.finish import finish
 

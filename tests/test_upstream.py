@@ -4,15 +4,20 @@ Where the edition touches something its dependencies do not document as an
 interface, the test below names it and fails first when an upgrade changes it
 (a Dependabot pull request runs these before anything else can go wrong):
 
-- Python-Markdown's footnote markup and treeprocessor order (edition/notes.py numbers the notes);
-- mkdocs-bibtex's citation grammar, `footnote_format` option and pybtex style slot (edition/citations.py);
-- Material's search-worker address in `__config` and its worker messages (edition/lazy_search.py,
+- Python-Markdown's registries, priorities and helpers the extensions use
+  (edition/citations, edition/pages): the names and priorities of the processors
+  they run between, `md.parser.parseChunk`, the `inline` treeprocessor, the raw
+  HTML stash, the abbreviation extension's pattern and its `abbrs`;
+- mkdocs-bibtex's citation grammar and its registry's attributes (edition/citations/registry.py
+  makes a `SimpleRegistry` without its constructor, which would read the file itself);
+- Material's search-worker address in `__config` and its worker messages (edition/finish/pages.py,
   overrides/assets/javascripts/workers/lazy-search.js);
 - Material's offline plugin putting the iframe-worker polyfill in `extra.polyfills` (overrides/main.html);
-- Material's search dialog markup (edition/accessibility_fixes.py);
-- mkdocs-to-pdf's event hook module name and handler options (edition/pdf_export.py);
-  the PDF renderer's internals are in tests/test_upstream_pdf.py;
-- tinyhtml5's pattern cache, which edition/html5.py mends;
+- Material's search dialog markup and its note previews' markup (edition/finish/pages.py, the notes);
+- pymdownx.snippets' pattern (edition/guard/sources.py);
+- tinyhtml5's pattern cache, which edition/finish/html.py mends, and the parse errors the
+  content guard reads (edition/guard/content.py, `check_fragment`);
+- MkDocs' live-reload injection (edition/plugin.py, `on_serve`);
 - pytest-xdist's scope scheduler, which tests/conftest.py tells which modules to keep whole.
 """
 
@@ -23,79 +28,108 @@ from importlib.resources import files
 from types import SimpleNamespace
 
 import markdown
-from bs4 import BeautifulSoup
+import pytest
 from conftest import ROOT
 
-from edition import accessibility_fixes, lazy_search
-from edition.notes import PRIORITY, NotesExtension
+from edition.finish import pages as finishing
+
+pytestmark = pytest.mark.fast
 
 MATERIAL = files("material") / "templates"
 
 
-class FakePipeline:
-    """What edition/notes.py asks of the pipeline: note numbers by footnote id."""
-
-    def __init__(self, numbers):
-        self.numbers = numbers
-        self.numbered = 0
-
-    def note_id(self, footnote_id):
-        return self.numbers.get(footnote_id.removeprefix("ref-"))
+# Python-Markdown
 
 
-# Python-Markdown's footnotes
+def site_markdown() -> markdown.Markdown:
+    from edition.project import Project
+
+    names, configs = Project.load(ROOT / "mkdocs.yml", environ={}).markdown_extensions()
+    configs["edition.citations"] = {**configs.get("edition.citations", {}), "config_file": str(ROOT / "mkdocs.yml")}
+    configs["edition.pages"] = {**configs.get("edition.pages", {}), "config_file": str(ROOT / "mkdocs.yml")}
+    configs["pymdownx.snippets"]["base_path"] = [str(ROOT / b) for b in configs["pymdownx.snippets"]["base_path"]]
+    return markdown.Markdown(extensions=names, extension_configs=configs)
 
 
-def test_our_treeprocessor_runs_after_every_footnote_treeprocessor():
-    md = markdown.Markdown(extensions=["footnotes", NotesExtension(FakePipeline({}))])
-    priorities = {item.name: item.priority for item in md.treeprocessors._priority}
-    for name in ("footnote", "footnote-duplicate"):
-        assert priorities[name] > PRIORITY, name
-    footnotes = [name for name in priorities if name.startswith("footnote")]
-    assert all(priorities[name] > PRIORITY for name in footnotes), footnotes
-    assert priorities["edition-notes"] == PRIORITY
+def test_the_citations_are_read_after_code_and_escapes_and_before_links():
+    """Code spans (190) and escapes (180) are Python-Markdown's before a citation is read (177);
+    links (160) and references (170) after it, so `[@key]` is never taken for a link."""
+    md = site_markdown()
+    priorities = {item.name: item.priority for item in md.inlinePatterns._priority}
+    assert priorities["backtick"] == 190 and priorities["escape"] == 180
+    assert priorities["escape"] > priorities["edition-citation"] > priorities["reference"] > priorities["link"]
 
 
-def test_footnote_markup_is_numbered_as_the_essay_numbers_it():
-    pipeline = FakePipeline({"B2010b": 7, "A2010a": 3})
-    text = "One[^ref-A2010a] two[^ref-B2010b] again[^ref-A2010a].\n\n[^ref-A2010a]: A.\n[^ref-B2010b]: B.\n"
-    html = markdown.markdown(text, extensions=["footnotes", NotesExtension(pipeline)])
-    soup = BeautifulSoup(html, "html.parser")
-    markers = [(sup["id"], sup.a["href"], sup.a.get_text()) for sup in soup.select("sup")]
-    assert markers == [
-        ("fnref:ref-A2010a", "#fn:ref-A2010a", "3"),
-        ("fnref:ref-B2010b", "#fn:ref-B2010b", "7"),
-        ("fnref2:ref-A2010a", "#fn:ref-A2010a", "3"),
-    ]
-    notes = soup.select("div.footnote > ol > li")
-    assert [(li["id"], li["value"]) for li in notes] == [("fn:ref-A2010a", "3"), ("fn:ref-B2010b", "7")]
-    assert soup.select_one("div.footnote").has_attr("data-search-exclude")
-    titles = [a["title"] for a in notes[0].select("a.footnote-backref")]
-    assert titles == ["Jump back to note 3 in the text"] * 2
-    assert pipeline.numbered == 3
+def test_the_edition_treeprocessors_run_where_their_docstrings_say():
+    """After the inline processor (20): the compositions (19), the citations (18); then attribute
+    lists (8), abbreviations (7), the charts (6.5), the whole essay's sections (6), the contents (5)."""
+    md = site_markdown()
+    ranked = [item.name for item in sorted(md.treeprocessors._priority, key=lambda i: -i.priority)]
+    expected = ["inline", "edition-compose", "edition-citations", "attr_list", "abbr", "edition-charts",
+                "edition-essay-sections", "toc"]  # fmt: skip
+    assert [name for name in ranked if name in expected] == expected
+    assert {item.name: item.priority for item in md.preprocessors._priority}["snippet"] == 32
+    preprocessors = [item.name for item in sorted(md.preprocessors._priority, key=lambda i: -i.priority)]
+    assert preprocessors.index("edition-page") < preprocessors.index("edition-essay") < preprocessors.index("snippet")
+
+
+def test_python_markdown_offers_the_helpers_the_extensions_call():
+    """parseChunk (a block parser for text added after parsing), the inline treeprocessor's run,
+    the raw HTML stash and its placeholders: what the footnotes extension itself uses."""
+    md = markdown.Markdown(extensions=["abbr"])
+    import xml.etree.ElementTree as etree
+
+    holder = etree.Element("div")
+    md.parser.parseChunk(holder, "A *word* [link](x.md).")
+    md.treeprocessors["inline"].run(holder)
+    assert holder[0].tag == "p" and [child.tag for child in holder[0]] == ["em", "a"]
+    placeholder = md.htmlStash.store("<!-- x -->")
+    assert placeholder == md.htmlStash.get_placeholder(0) and md.htmlStash.rawHtmlBlocks == ["<!-- x -->"]
+
+
+def test_the_abbreviation_extension_keeps_its_pattern_and_its_meanings():
+    from markdown.extensions.abbr import AbbrBlockprocessor, AbbrExtension
+
+    from edition.guard.sources import abbreviation_pattern
+
+    assert abbreviation_pattern() is AbbrBlockprocessor.RE
+    assert AbbrBlockprocessor.RE.match("*[OPSC]: the protocol").group("title") == "the protocol"
+    md = markdown.Markdown(extensions=["abbr"])
+    md.convert("*[X]: y\n\nX.")
+    assert next(e for e in md.registeredExtensions if isinstance(e, AbbrExtension)).abbrs.keys() >= {"X"}
 
 
 # mkdocs-bibtex
 
 
-def test_mkdocs_bibtex_reads_citation_blocks_as_the_scanner_expects():
-    from mkdocs_bibtex.citation import CITATION_BLOCK_REGEX, Citation, CitationBlock
+def test_mkdocs_bibtex_reads_citation_blocks_as_the_grammar_expects():
+    from mkdocs_bibtex.citation import Citation, CitationBlock
 
-    assert CITATION_BLOCK_REGEX.pattern == r"\[(.*?)\]"
-    [citation] = Citation.from_markdown("@UNODC2009global, p. 22")
-    assert (citation.key, citation.suffix, citation.prefix) == ("UNODC2009global", "p. 22", "")
-    # the words it would drop, which edition/citation_scan.py refuses
-    [citation] = Citation.from_markdown("@UNODC2009global and more")
-    assert citation.key == "UNODC2009global" and citation.suffix == ""
-    assert [b.raw for b in CitationBlock.from_markdown("a [@x] b [c](d)")] == ["@x"]
+    [block] = CitationBlock.from_markdown("x [@A2010a, p. 22] y")
+    assert block.raw == "@A2010a, p. 22" and [(c.key, c.suffix) for c in block.citations] == [("A2010a", "p. 22")]
+    assert [c.prefix.strip() for c in Citation.from_markdown("see @A2010a")] == ["see"]
 
 
-def test_mkdocs_bibtex_has_the_options_and_style_slot_the_pipeline_reads():
-    from mkdocs_bibtex.config import BibTexConfig
+def test_the_registry_formats_as_mkdocs_bibtex_formats_from_its_attributes(tmp_path):
+    """Registry sets the attributes SimpleRegistry's constructor sets (it reads no file itself):
+    with the same style, both format every entry alike."""
+    import inspect
+
+    from mkdocs_bibtex.citation import Citation
     from mkdocs_bibtex.registry import SimpleRegistry
 
-    assert "footnote_format" in dict(BibTexConfig._schema)
-    assert "style" in SimpleRegistry.__init__.__code__.co_names or hasattr(SimpleRegistry, "style")
+    from edition.citations.registry import EditionStyle, Registry
+
+    source = inspect.getsource(SimpleRegistry.reference_text)
+    assert "self.bib_data.entries" in source and "self.style" in source and "self.backend" in source
+    text = (ROOT / "references.bib").read_text(encoding="utf-8")
+    (tmp_path / "r.bib").write_text(text, encoding="utf-8")
+    theirs = SimpleRegistry([str(tmp_path / "r.bib")])
+    theirs.style = EditionStyle()
+    ours = Registry(text)
+    assert ours.entries.keys() == theirs.bib_data.entries.keys()
+    for key in ours.entries:
+        assert ours.reference_text(Citation(key=key)) == theirs.reference_text(Citation(key=key)), key
 
 
 # Material for MkDocs
@@ -106,7 +140,7 @@ def test_material_names_its_search_worker_in_the_page_config_as_lazy_search_expe
     written = re.search(r'"search": "(assets/javascripts/workers/search\.[0-9a-f]+\.min\.js)"', base)
     assert written, "Material's base.html no longer names the search worker in __config"
     page = f'"search": "../{written.group(1)}"'
-    assert lazy_search.WORKER.search(page)
+    assert finishing.WORKER.match(f"../{written.group(1)}")
     assert (MATERIAL / written.group(1)).is_file()
 
 
@@ -124,7 +158,7 @@ def test_material_search_worker_finds_language_stemmers_beside_its_own_folder():
     the stand-in must sit in the worker's folder for that path to hold."""
     worker = next((MATERIAL / "assets/javascripts/workers").glob("search.*.min.js")).read_text(encoding="utf-8")
     assert 'let e="../lunr"' in worker
-    assert lazy_search.STAND_IN.rsplit("/", 1)[0] == "assets/javascripts/workers"
+    assert finishing.STAND_IN.rsplit("/", 1)[0] == "assets/javascripts/workers"
     assert (MATERIAL / "assets/javascripts/lunr/min").is_dir()
 
 
@@ -154,22 +188,37 @@ class _Config(dict):
         self[name] = value
 
 
-def test_material_search_dialog_markup_is_what_accessibility_fixes_names():
+def test_material_search_dialog_markup_is_what_the_finishing_step_names():
+    """A div.md-search with role="dialog" and no name of its own: the finishing step gives it one."""
     partial = (MATERIAL / "partials" / "search.html").read_text(encoding="utf-8")
-    assert accessibility_fixes.SEARCH_DIALOG in partial
+    assert '<div class="md-search" data-md-component="search" role="dialog">' in partial
 
 
-# mkdocs-to-pdf
+def test_materials_note_previews_read_the_markup_the_notes_are_written_in():
+    """content.footnote.tooltips finds a note by its marker's link (a.footnote-ref, #fn:…) and the
+    notes' block (.footnote): the markup the citation extension writes."""
+    bundle = next((MATERIAL / "assets/javascripts").glob("bundle.*.min.js")).read_text(encoding="utf-8")
+    assert ".footnote-ref" in bundle and "footnote" in bundle
 
 
-def test_mkdocs_to_pdf_takes_the_template_folder_and_theme_handler_options():
-    from mkdocs_to_pdf.options import Options
+def test_mkdocs_live_reload_injection_is_the_internal_the_plugin_wraps():
+    from mkdocs.livereload import LiveReloadServer
 
-    names = {name for name, _ in Options.config_scheme}
-    assert {"custom_template_path", "theme_handler_path", "output_path", "exclude_pages"} <= names
+    assert callable(getattr(LiveReloadServer, "_inject_js_into_html", None))
 
 
-# tinyhtml5's pattern cache (edition/html5.py)
+# tinyhtml5 (edition/finish/html.py, edition/guard/content.py)
+
+
+def test_tinyhtml5_reports_the_end_tags_it_ignores_in_a_fragment():
+    from tinyhtml5.parser import HTMLParser
+
+    parser = HTMLParser()
+    parser.parse_fragment("<p>x</p></article>", container="div")
+    assert [code for _, code, _ in parser.errors] == ["end-tag-too-early"]
+    from edition.guard.content import check_fragment
+
+    assert check_fragment("<p>x</p></article>")
 
 
 def test_tinyhtml5_chars_until_still_looks_up_its_cache():
@@ -190,7 +239,7 @@ def test_the_mended_cache_parses_the_same_tree_and_fills_itself():
     import tinyhtml5
     import tinyhtml5.inputstream
 
-    from edition import html5
+    from edition.finish import html as html5
 
     page = (ROOT / "overrides" / "404.html").read_text(encoding="utf-8") + (
         '<p title="a &amp; b">x &lt; y <svg viewBox="0 0 1 1"><text>t</text></svg>\x00<!-- c --></p>'
@@ -200,7 +249,7 @@ def test_the_mended_cache_parses_the_same_tree_and_fills_itself():
     try:
         tinyhtml5.inputstream.characters_until_regex = {}
         upstream = ElementTree.tostring(tinyhtml5.parse(page))
-        mended = ElementTree.tostring(html5.parse(page))
+        mended = ElementTree.tostring(html5.document_element(html5.parse(page)))
         cache = tinyhtml5.inputstream.characters_until_regex
         assert mended == upstream
         # Keyed as chars_until looks them up: the tokenizer's own sets of characters.
