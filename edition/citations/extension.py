@@ -44,13 +44,14 @@ from dataclasses import dataclass, field
 
 from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from mkdocs_bibtex.citation import Citation
 
 from edition.citations.grammar import BLOCK, Cite, read
-from edition.errors import CITATIONS, Problem, Refusal
+from edition.errors import CITATIONS, CONTENT_GUARD, Problem, Refusal
 
 PLACEHOLDER = "edition-citation"
 FOOTNOTE_ID = "ref-{key}"  # the notes' ids, as mkdocs-bibtex's footnote_format wrote them: no clash with others
@@ -100,6 +101,7 @@ class CitationsExtension(Extension):
         md.inlinePatterns.register(CitationPattern(BLOCK, self), "edition-citation", INLINE_PRIORITY)
         md.treeprocessors.register(CitationTree(md, self), "edition-citations", TREE_PRIORITY)
         md.treeprocessors.register(Compose(md, self), "edition-compose", COMPOSE_PRIORITY)
+        md.postprocessors.register(Balanced(md, self), "edition-balanced", 0)  # last: the page's content as written
 
     def reset(self) -> None:
         self.page = None  # edition.guard.sources.PageSource
@@ -120,10 +122,10 @@ class CitationsExtension(Extension):
     def collecting(self) -> bool:
         return bool(self.getConfig("collect"))
 
-    def refuse(self, message: str, needle: str) -> None:
+    def refuse(self, message: str, needle: str, guard: str = CITATIONS) -> None:
         """Stop the build (render) or record the problem (collect), at the line where `needle` is."""
         file, line = locate(self.session, self.page, needle)
-        problem = Problem(file, line, message, CITATIONS)
+        problem = Problem(file, line, message, guard)
         if self.record is not None:
             self.record.problems.append(problem)
         else:
@@ -144,6 +146,22 @@ class PageIdentity(Preprocessor):
         if extension.collecting and page is not None:
             extension.record = Record(page.src_uri)
         return lines
+
+
+class Balanced(Postprocessor):
+    """The page's content closes only what it opens: a stray `</article>` would close the theme's
+    frame, and what follows would be judged, and read by Material, as the theme's (edition/guard/content.py)."""
+
+    def __init__(self, md: Markdown, extension: CitationsExtension):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, text: str) -> str:
+        from edition.guard.content import check_fragment
+
+        for message, needle in check_fragment(text)[:1]:
+            self.extension.refuse(message, needle, CONTENT_GUARD)
+        return text
 
 
 class CitationPattern(InlineProcessor):
