@@ -26,7 +26,7 @@ import os
 import stat
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from edition.errors import SOURCE_GUARD, Refusal
 
@@ -61,7 +61,7 @@ def check_path(root: Path, relative: str, kind: str) -> Path:
     """The file's absolute path, if `relative` is a file of this kind that may be read; else Refusal."""
     allowed = KINDS[kind]
     shown = relative
-    parts = PurePosixPath(relative).parts
+    parts = tuple(relative.split("/"))
     if (
         not relative
         or relative.startswith(("/", "\\"))

@@ -176,7 +176,8 @@ MODE_SWITCHES = tuple(
 )
 
 
-def run_build(project: Path, site: Path, strict: bool = True, record_imports: bool = False, **env: str) -> Build:
+def run_build(project: Path, site: Path, strict: bool = True, record_imports: bool = False,
+              config_file: str = "mkdocs.yml", **env: str) -> Build:
     """`mkdocs build --strict` as a contributor runs it (never -q: it hides warnings).
 
     `strict=False` builds with `--no-strict`, as a careless contributor might.
@@ -188,7 +189,7 @@ def run_build(project: Path, site: Path, strict: bool = True, record_imports: bo
     # A build's mode (the PDF, the offline copy) is what the test asks for, never what the shell had.
     inherited = {name: value for name, value in os.environ.items() if name not in MODE_SWITCHES}
     result = subprocess.run(
-        [str(MKDOCS), "build", "--strict" if strict else "--no-strict", "--config-file", "mkdocs.yml", "--site-dir", str(site)],
+        [str(MKDOCS), "build", "--strict" if strict else "--no-strict", "--config-file", config_file, "--site-dir", str(site)],
         cwd=project,
         env={**inherited, "NO_MKDOCS_2_WARNING": "1", **env},
         capture_output=True,

@@ -87,8 +87,15 @@ def test_every_page_has_an_edit_button_to_its_source(config, build):
         html = "index.html" if rel.name == "index" else f"{rel.as_posix()}/index.html"
         button = build.soup(html).find("a", rel="edit")
         expected = base + src.relative_to(ROOT / "docs").as_posix()
-        if src.name == "contributing.md":
-            expected = base.removesuffix("docs/") + "CONTRIBUTING.md"
+        # A page made from another file opens that file: the guide, the sources, the abbreviations,
+        # and for the whole essay the folder of its sections.
+        repository = base.removesuffix("docs/")
+        expected = {
+            "contributing.md": repository + "CONTRIBUTING.md",
+            "bibliography.md": repository + "references.bib",
+            "glossary.md": repository + "includes/abbreviations.md",
+            "whole-essay.md": repository.replace("/edit/", "/tree/") + "docs/essay/",
+        }.get(src.name, expected)
         assert button is not None and button["href"] == expected, html
 
 
@@ -270,14 +277,36 @@ def missing_tests(named: list[tuple[str, str]]) -> list[str]:
     return missing
 
 
-@pytest.mark.parametrize("module", sorted(p.name for p in (ROOT / "edition").glob("*.py") if p.name != "__init__.py"))
+BUILD_MODULES = sorted(
+    p.relative_to(ROOT / "edition").as_posix() for p in (ROOT / "edition").rglob("*.py")
+    if p.name != "__init__.py" or p.stat().st_size > 200  # a package's own module, when it holds code
+)  # fmt: skip
+PYTHON_FILES = {p.relative_to(ROOT).as_posix() for folder in ("edition", "tests", "scripts") for p in (ROOT / folder).rglob("*.py")}
+
+
+def missing_modules(text: str) -> list[str]:
+    """Every module a text names (`edition/guard/policy.py`, or a bare `policy.py`) that is not there."""
+    missing = []
+    for name in re.findall(r"(?<![\w./-])((?:[\w-]+/)*[\w-]+\.py)\b", text):
+        if "/" in name:
+            if name not in PYTHON_FILES:
+                missing.append(name)
+        elif not any(path.rsplit("/", 1)[-1] == name for path in PYTHON_FILES):
+            missing.append(name)
+    return missing
+
+
+@pytest.mark.parametrize("module", BUILD_MODULES)
 def test_every_build_module_names_its_tests_and_they_exist(module):
+    """The map for the next maintainer: each module names the tests that test it, and every module
+    it names (its neighbours, the tests) is there: a renamed or removed module is found here."""
     import ast
 
     docstring = ast.get_docstring(ast.parse((ROOT / "edition" / module).read_text(encoding="utf-8"))) or ""
     named = named_tests(docstring)
     assert named, f"edition/{module}: its docstring names no test (tests/test_x.py or tests/test_x.py::test_y)"
     assert not missing_tests(named), f"edition/{module} names tests that are not there: {missing_tests(named)}"
+    assert not missing_modules(docstring), f"edition/{module} names modules that are not there: {missing_modules(docstring)}"
 
 
 def test_the_guides_table_of_the_pipeline_names_modules_and_tests_that_exist():

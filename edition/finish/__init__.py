@@ -98,13 +98,19 @@ def finish(site: Path, session, options, *, offline: bool) -> Finished:
         steps.article(page, session, options, offline)
         steps.chrome(page, session, offline)
     result.policy = policies.theme_policy(session.project, {page.depth for page in result.pages}, offline)
+    from edition.finish.verify import unrendered_citation
+
     problems: list[Problem] = []
     for page in result.pages:
         steps.write_policy(page, result.policy)
         found = content.judge(page.document, result.policy)
+        src_uri = page.source.src_uri if page.source else None
         if found:
-            src_uri = page.source.src_uri if page.source else None
             problems += content.refusals(found, session, src_uri, f"{page.dest} (overrides/ or Material's template)")
+        if unrendered_citation(page.document):
+            problems.append(Problem(page.source.path if page.source else page.dest, None,
+                                    "holds a citation no extension rendered, [@…]: does mkdocs.yml list edition.citations "
+                                    "under markdown_extensions?", CONTENT_GUARD))
     raise_all(problems, "the finished pages hold what the edition does not publish; the site was not built")
     written = {}
     for page in result.pages:

@@ -65,8 +65,6 @@ def verify(site: Path) -> list[Problem]:
 
 def check_page(dest: str, text: str, policy: str) -> list[Problem]:
     """A page's own promises: its policy where it works, and no citation left unrendered."""
-    from edition.citations.extension import texts_outside_code
-
     document = html.parse(text)
     head = html.document_element(document).find(f"{html.HTML}head")
     problems = []
@@ -75,18 +73,25 @@ def check_page(dest: str, text: str, policy: str) -> list[Problem]:
         problems.append(Problem(dest, None, "has no Content-Security-Policy, or an empty one", GUARD))
     elif metas[0].get("content") != policy or list(head).index(metas[0]) != 1:
         problems.append(Problem(dest, None, "has a Content-Security-Policy other than the edition's, or in the wrong place", GUARD))
-    body = html.document_element(document).find(f"{html.HTML}body")
-    plain = _without_namespaces(body)
-    if any("[@" in text for text in texts_outside_code(plain)):
+    if unrendered_citation(document):
         problems.append(Problem(dest, None, "holds an unrendered citation, [@…]", GUARD))
     return problems
 
 
-def _without_namespaces(node):
-    for element in node.iter():
-        if isinstance(element.tag, str):
-            element.tag = html.local(element.tag)
-    return node
+def unrendered_citation(document) -> bool:
+    """Does a page's body hold `[@` in its text outside code (a citation no extension rendered)?"""
+    body = html.document_element(document).find(f"{html.HTML}body")
+    return any("[@" in text for text in _prose(body))
+
+
+def _prose(node):
+    if node.text and html.local(node.tag) not in ("code", "pre", "script"):
+        yield node.text
+    for child in node:
+        if html.local(child.tag) not in ("code", "pre", "script"):
+            yield from _prose(child)
+        if child.tail:
+            yield child.tail
 
 
 def main(site: str) -> None:
