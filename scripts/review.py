@@ -132,6 +132,7 @@ BLOCKS = {
 }  # fmt: skip
 # Never shown as text: scripts, styles, and drawings (an SVG's <title> is a tooltip).
 UNSEEN = {"script", "style", "template", "noscript", "head"}
+REPLACED = {"svg", "math", "img", "iframe", "video", "audio", "canvas", "object", "embed"}
 # The theme's furniture inside the article: the edit button and the heading's permalink.
 FURNITURE = {"headerlink", "md-content__button"}
 # What, in the article of a section page, is not the author's running text: the editors'
@@ -168,7 +169,9 @@ def text_of(element, skip) -> str:
             if node is not element and node.tail:
                 out.append(node.tail)
             continue
-        if not name or name in UNSEEN or name in ("svg", "math") or name.startswith("~") or skip(node) or node.get("hidden") is not None:
+        if not name or name in UNSEEN or name in REPLACED or name.startswith("~") or skip(node) or node.get("hidden") is not None:
+            if name in REPLACED:
+                out.append(" ")  # a drawing or an image between two words keeps them apart
             if node is not element and node.tail:
                 out.append(node.tail)
             continue
@@ -294,16 +297,33 @@ def phone_numbers(text: str) -> list[str]:
     return found
 
 
+def own_address(root, address: str) -> str | None:
+    """The site's own published address, from the page's canonical address ("https://host/essay/"
+    for a page whose canonical address is "https://host/essay/about/" at "about/")."""
+    for link in descendants(root, "link"):
+        if "canonical" in link.get("rel", "").lower().split():
+            canonical = link.get("href", "")
+            if canonical.endswith("/" + address) and outside_host(canonical):
+                return canonical[: len(canonical) - len(address)]
+    return None
+
+
 def read_page(address: str, html: str) -> Page:
-    """Everything the summary compares, read from one page's HTML."""
+    """Everything the summary compares, read from one page's HTML. An address under the site's own
+    (a "Cite this section" link) is the site, not another host."""
     page = Page(address=address)
     root = tinyhtml5.parse(html)
     for meta in descendants(root, "meta"):
         if meta.get("http-equiv", "").lower() == "refresh":
             target = re.sub(r"^\s*\d*\s*;?\s*(url\s*=\s*)?", "", meta.get("content", ""), flags=re.IGNORECASE).strip("'\" ")
             page.redirect = urljoin("/" + address, target)
+    own = own_address(root, address)
+
+    def elsewhere(href: str) -> str | None:
+        return None if own and href.strip().startswith(own) else outside_host(href)
+
     for link in descendants(root, "a"):
-        host = outside_host(link.get("href") or "")
+        host = elsewhere(link.get("href") or "")
         if host:
             page.linked_hosts.add(host)
     page.loads = loaded(root)
@@ -332,7 +352,7 @@ def read_page(address: str, html: str) -> Page:
         scheme = href.split(":", 1)[0].lower() + ":" if ":" in href else ""
         if scheme in ("tel:", "sms:", "mailto:"):
             page.contacts.append(Contact(scheme, href, text_of(node, reader_skip)))
-        elif outside_host(href):
+        elif elsewhere(href):
             page.outside_links.append((href, text_of(node, reader_skip)))
     text = " ".join(page.words)
     linked_digits = {re.sub(r"\D", "", c.value) for c in page.contacts if c.kind in ("tel:", "sms:")}
@@ -853,7 +873,7 @@ def figures_part(trees: Trees) -> list[str]:
         if not (isinstance(before, dict) and isinstance(after, dict)):
             lines.append(f"- {code(name)}: {code(json.dumps(before, ensure_ascii=False))} → {code(json.dumps(after, ensure_ascii=False))}")
             continue
-        unit = after.get("unit", "") or ""
+        unit = f" {after['unit']}" if after.get("unit") else ""  # "63 %", as the chart writes it
         for key in sorted(before.keys() | after.keys(), key=str):
             if key != "bars" and before.get(key) != after.get(key):
                 lines.append(f"- {code(name)}: `{key}` {code(json.dumps(before.get(key), ensure_ascii=False))} → {code(json.dumps(after.get(key), ensure_ascii=False))}")
@@ -901,11 +921,12 @@ def describe_download(path: Path) -> str:
 
 def downloads_part(base: Site, head: Site) -> tuple[list[str], bool]:
     """The downloads' pages and sizes before and after; and whether what they hold changed
-    (the files, a page count). A size alone can move with the build's date."""
+    (the files, a page count, downloads that only one side has). A size alone is no change:
+    it can move with the build's date."""
     folders = [site.root / "downloads" for site in (base, head)]
-    if not all(folder.is_dir() and any(folder.iterdir()) for folder in folders):
-        missing = [side for side, folder in zip(("base", "head"), folders) if not (folder.is_dir() and any(folder.iterdir()))]
-        return [f"- not built (no downloads in the {' and the '.join(missing)} site)"], False
+    missing = [side for side, folder in zip(("base", "head"), folders) if not (folder.is_dir() and any(folder.iterdir()))]
+    if missing:
+        return [f"- not built (no downloads in the {' and the '.join(missing)} site)"], len(missing) == 1
     old = {p.name: p for p in base.files() if p.parent == folders[0]}
     new = {p.name: p for p in head.files() if p.parent == folders[1]}
     lines, changed = [], old.keys() != new.keys()
