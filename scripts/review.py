@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import functools
 import gzip
 import hashlib
 import json
@@ -76,8 +77,8 @@ RUNS_PREFIXES = ("edition/", "overrides/", ".github/", "tools/", "scripts/", "pr
 RUNS_NAMES = ("mkdocs.yml", "Makefile", "pyproject.toml")
 RUNS_PATTERN = re.compile(r"requirements[^/]*\.txt")
 
-# Not the project's files: build output and caches, when a tree is not a git checkout.
-NOT_SOURCE = {".git", ".venv", ".cache", "site", "site.new", "build", "screenshots", "node_modules", "__pycache__"}
+# Not the project's files, when a tree is not a git checkout: build output and caches at its top.
+NOT_SOURCE = {".git", ".venv", ".cache", "site", "site.new", "build", "screenshots", "node_modules", "review"}
 
 
 def runs_code(path: str) -> bool:
@@ -102,7 +103,10 @@ def tree_files(tree: Path) -> dict[str, Path]:
         pass
     files = {}
     for folder, dirs, names in os.walk(tree):
-        dirs[:] = sorted(d for d in dirs if d not in NOT_SOURCE and not os.path.islink(os.path.join(folder, d)))
+        top = Path(folder) == tree
+        dirs[:] = sorted(
+            d for d in dirs if not (top and d in NOT_SOURCE) and d != "__pycache__" and not os.path.islink(os.path.join(folder, d))
+        )
         for name in names:
             path = Path(folder, name)
             files[path.relative_to(tree).as_posix()] = path
@@ -140,13 +144,19 @@ FURNITURE = {"headerlink", "md-content__button"}
 EDITORS = {"admonition", "editorial", "editors-title", "footnote"}
 TEXT_TYPES = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map"}
 MAX_PAGE = 8 * 1024 * 1024  # a page larger than this is reported, not read
+MAX_WORDS = 20_000  # a longer text is counted, not compared word by word (the whole essay has under 3,000)
 
 
 def local(tag) -> str:
-    """An element's name without its namespace; '' for comments and other non-elements."""
+    """An HTML element's name without its namespace; "svg" and "math" for those elements, "~" and
+    the whole name for the other elements of their namespaces, "" for comments."""
     if not isinstance(tag, str):
         return ""
-    return tag[len(HTML):] if tag.startswith(HTML) else ("svg" if tag.endswith("}svg") else ("math" if tag.endswith("}math") else "~" + tag))
+    if tag.startswith(HTML):
+        return tag[len(HTML) :]
+    if tag.endswith(("}svg", "}math")):
+        return tag.rsplit("}", 1)[1]
+    return "~" + tag
 
 
 def classes(element) -> set[str]:
@@ -314,9 +324,9 @@ def read_page(address: str, html: str) -> Page:
     page = Page(address=address)
     root = tinyhtml5.parse(html)
     for meta in descendants(root, "meta"):
-        if meta.get("http-equiv", "").lower() == "refresh":
-            target = re.sub(r"^\s*\d*\s*;?\s*(url\s*=\s*)?", "", meta.get("content", ""), flags=re.IGNORECASE).strip("'\" ")
-            page.redirect = urljoin("/" + address, target)
+        target = re.search(r"url\s*=\s*(.+)", meta.get("content", ""), flags=re.IGNORECASE)
+        if meta.get("http-equiv", "").lower() == "refresh" and target:
+            page.redirect = urljoin("/" + address, target.group(1).strip("'\" "))
     own = own_address(root, address)
 
     def elsewhere(href: str) -> str | None:
@@ -327,11 +337,12 @@ def read_page(address: str, html: str) -> Page:
         if host:
             page.linked_hosts.add(host)
     page.loads = loaded(root)
-    page.loaded_hosts = {host for host in map(outside_host, page.loads) if host}
+    page.loaded_hosts = {host for host in map(elsewhere, page.loads) if host}
     article = next(descendants(root, "article"), None)
     if article is None:
         return page
     page.words = text_of(article, reader_skip).split()
+    # A section of the essay: a page under essay/ whose heading starts with its number ("4. ").
     heading = next(descendants(article, "h1"), None)
     number = re.match(r"(\d+)\.\s", text_of(heading, reader_skip) + " ") if heading is not None else None
     if address.startswith("essay/") and number:
@@ -408,10 +419,12 @@ def loaded(root) -> list[str]:
 # --- Reading a built site --------------------------------------------------
 
 
-class Site:
-    """A built site: its pages read once each (identical pages in both sites are read once)."""
+# Pages already read, by address and content: a page both sites have alike is read once.
+_read: dict[tuple[str, str], Page] = {}
 
-    _read: dict[tuple[str, str], Page] = {}
+
+class Site:
+    """A built site: its pages and redirects, each page read once."""
 
     def __init__(self, root: Path):
         self.root = root.resolve()
@@ -440,9 +453,9 @@ class Site:
             return Page(address=address, unreadable=f"{path.stat().st_size} bytes, not read")
         data = path.read_bytes()
         key = (address, hashlib.sha256(data).hexdigest())
-        if key not in Site._read:
-            Site._read[key] = read_page(address, data.decode("utf-8", errors="replace"))
-        return Site._read[key]
+        if key not in _read:
+            _read[key] = read_page(address, data.decode("utf-8", errors="replace"))
+        return _read[key]
 
     def file(self, address: str) -> Path | None:
         """The file that serves a site address (a page's folder serves its index.html), if it is the site's."""
@@ -518,8 +531,10 @@ def plural(count: int, word: str) -> str:
 
 def word_changes(old: list[str], new: list[str], limit: int = 12) -> list[str]:
     """The word-level changes between two texts, each with the words just before it."""
+    if max(len(old), len(new)) > MAX_WORDS:
+        return [f"too long to compare word by word: {plural(len(old), 'word')} → {plural(len(new), 'word')}"]
     lines = []
-    opcodes = [op for op in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes() if op[0] != "equal"]
+    opcodes = [op for op in _ops(old, new) if op[0] != "equal"]
     for tag, i1, i2, j1, j2 in opcodes[:limit]:
         before = old[max(0, i1 - 5) : i1]
         where = f", after {code(' '.join(before))}" if before else ", at the start"
@@ -532,6 +547,26 @@ def word_changes(old: list[str], new: list[str], limit: int = 12) -> list[str]:
     if len(opcodes) > limit:
         lines.append(f"… and {len(opcodes) - limit} more changes")
     return lines
+
+
+def counted(old: list[str], new: list[str]) -> str:
+    """How many words a change adds and removes: "+2 words, −1 word"."""
+    if max(len(old), len(new)) > MAX_WORDS:
+        return f"{plural(len(old), 'word')} → {plural(len(new), 'word')}"
+    opcodes = _ops(old, new)
+    gained = sum(j2 - j1 for tag, _, _, j1, j2 in opcodes if tag in ("insert", "replace"))
+    lost = sum(i2 - i1 for tag, i1, i2, _, _ in opcodes if tag in ("delete", "replace"))
+    return f"+{plural(gained, 'word')}, −{plural(lost, 'word')}"
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_ops(old: tuple[str, ...], new: tuple[str, ...]):
+    return difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+
+
+def _ops(old: list[str], new: list[str]):
+    """difflib's opcodes from one text's words to another's (each pair compared once)."""
+    return _cached_ops(tuple(old), tuple(new))
 
 
 def size(count: int) -> str:
@@ -612,15 +647,9 @@ def words_part(base: Site, head: Site, moved: dict[str, str]) -> tuple[list[str]
             for href, text in sorted((Counter(old) - Counter(new)).elements()):
                 entries.append(f"{kind} removed: {code(href)}" + (f" ({code(text)})" if text else ""))
         if entries:
-            gained = sum(j2 - j1 for tag, _, _, j1, j2 in _ops(before.words, page.words) if tag in ("insert", "replace"))
-            lost = sum(i2 - i1 for tag, i1, i2, _, _ in _ops(before.words, page.words) if tag in ("delete", "replace"))
-            lines.append(f"- {url(address)}: +{plural(gained, 'word')}, −{plural(lost, 'word')}")
+            lines.append(f"- {url(address)}: {counted(before.words, page.words)}")
             lines += [f"    - {entry}" for entry in entries]
     return lines, changed
-
-
-def _ops(old, new):
-    return difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
 
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -783,7 +812,10 @@ def notes_part(base: Site, head: Site) -> list[str]:
         return out
 
     old, new = identified(site_notes(base)), identified(site_notes(head))
-    where = lambda pages: ", ".join(url(a) for a in sorted(pages))  # noqa: E731
+
+    def where(pages: list[str]) -> str:
+        return ", ".join(url(a) for a in sorted(pages))
+
     lines = []
     for ident in sorted(old.keys() & new.keys(), key=lambda i: old[i][0]):
         (was, old_text, _), (now, new_text, pages) = old[ident], new[ident]
@@ -792,14 +824,18 @@ def notes_part(base: Site, head: Site) -> list[str]:
         if old_text != new_text:
             changes = "; ".join(word_changes(old_text.split(), new_text.split(), limit=4))
             lines.append(f"- note {now} ({code(ident[0])}) reads differently: {changes}")
-    gone = {old[i][0]: (i, old[i]) for i in old.keys() - new.keys()}
-    came = {new[i][0]: (i, new[i]) for i in new.keys() - old.keys()}
+    # Notes one site has and the other has not, by number: (source, text, pages).
+    gone = {old[i][0]: (i[0], *old[i][1:]) for i in old.keys() - new.keys()}
+    came = {new[i][0]: (i[0], *new[i][1:]) for i in new.keys() - old.keys()}
     for number in sorted(gone.keys() & came.keys()):
-        (was_key, _), (key, (_, text, pages)) = gone.pop(number), came.pop(number)
-        lines.append(f"- **note {number} now cites another source**: {code(key)} instead of {code(was_key[0])} (on {where(pages)}): {code(clip(text.split(), 24))}")
-    for number, ((key, _), (_, text, pages)) in sorted(came.items()):
+        (was, _, _), (key, text, pages) = gone.pop(number), came.pop(number)
+        lines.append(
+            f"- **note {number} now cites another source**: {code(key)} instead of {code(was)} "
+            f"(on {where(pages)}): {code(clip(text.split(), 24))}"
+        )
+    for number, (key, text, pages) in sorted(came.items()):
         lines.append(f"- added: note {number} ({code(key)}, on {where(pages)}): {code(clip(text.split(), 24))}")
-    for number, ((key, _), (_, text, pages)) in sorted(gone.items()):
+    for number, (key, _, pages) in sorted(gone.items()):
         lines.append(f"- removed: note {number} ({code(key)}, was on {where(pages)})")
     return lines
 
@@ -815,7 +851,7 @@ def bib_entries(text: str | None) -> dict[str, dict[str, str]] | str:
     pybtex.errors.set_strict_mode(False)
     try:
         data = parse_string(text, "bibtex")
-    except Exception as error:  # any error of a file the build would refuse anyway
+    except Exception as error:  # noqa: BLE001 - any error of a file the build would refuse anyway
         return f"{type(error).__name__}: {error}"
     entries = {}
     for key, entry in data.entries.items():
@@ -842,7 +878,7 @@ def sources_part(trees: Trees) -> list[str]:
             before, after = old[key].get(name), new[key].get(name)
             if before != after:
                 change = f"{code(before)} → {code(after)}" if before is not None and after is not None else (f"added {code(after)}" if before is None else f"removed (was {code(before)})")
-                lines.append(f"- {code(key)}: `{name}` {change}")
+                lines.append(f"- {code(key)}: {code(name)} {change}")
     return lines
 
 
@@ -854,6 +890,16 @@ def figures(text: str | None) -> dict | str:
     except yaml.YAMLError as error:
         return str(error)
     return data if isinstance(data, dict) else "not a mapping of figures"
+
+
+def _bars(figure: dict) -> dict[str, object]:
+    """A chart's bars, {label: value}, in their order."""
+    return {str(bar.get("label")): bar.get("value") for bar in figure.get("bars") or [] if isinstance(bar, dict)}
+
+
+def _value(value, unit: str) -> str:
+    """A figure as the chart writes it: "63 %"."""
+    return code(f"{value} {unit}".strip())
 
 
 def figures_part(trees: Trees) -> list[str]:
@@ -873,20 +919,19 @@ def figures_part(trees: Trees) -> list[str]:
         if not (isinstance(before, dict) and isinstance(after, dict)):
             lines.append(f"- {code(name)}: {code(json.dumps(before, ensure_ascii=False))} → {code(json.dumps(after, ensure_ascii=False))}")
             continue
-        unit = f" {after['unit']}" if after.get("unit") else ""  # "63 %", as the chart writes it
+        unit = after.get("unit") or ""
         for key in sorted(before.keys() | after.keys(), key=str):
             if key != "bars" and before.get(key) != after.get(key):
-                lines.append(f"- {code(name)}: `{key}` {code(json.dumps(before.get(key), ensure_ascii=False))} → {code(json.dumps(after.get(key), ensure_ascii=False))}")
-        bars = lambda figure: {str(bar.get("label")): bar.get("value") for bar in figure.get("bars") or [] if isinstance(bar, dict)}  # noqa: E731
-        old_bars, new_bars = bars(before), bars(after)
+                lines.append(f"- {code(name)}: {code(key)} {code(json.dumps(before.get(key), ensure_ascii=False))} → {code(json.dumps(after.get(key), ensure_ascii=False))}")
+        old_bars, new_bars = _bars(before), _bars(after)
         for label in list(old_bars) + [label for label in new_bars if label not in old_bars]:
             was, now = old_bars.get(label), new_bars.get(label)
             if label not in new_bars:
-                lines.append(f"- {code(name)}: bar {code(label)} removed (was {was}{unit})")
+                lines.append(f"- {code(name)}: bar {code(label)} removed (was {_value(was, unit)})")
             elif label not in old_bars:
-                lines.append(f"- {code(name)}: bar {code(label)} added: {now}{unit}")
+                lines.append(f"- {code(name)}: bar {code(label)} added: {_value(now, unit)}")
             elif was != now:
-                lines.append(f"- {code(name)}: {code(label)} {was}{unit} → {now}{unit}")
+                lines.append(f"- {code(name)}: {code(label)} {_value(was, unit)} → {_value(now, unit)}")
         if list(old_bars) != list(new_bars) and set(old_bars) == set(new_bars):
             lines.append(f"- {code(name)}: the bars are in another order")
     return lines
@@ -914,7 +959,7 @@ def describe_download(path: Path) -> str:
         if path.suffix == ".zip":
             with zipfile.ZipFile(path) as archive:
                 return plural(sum(1 for info in archive.infolist() if not info.is_dir()), "file")
-    except Exception as error:  # a download that does not open is news, not a crash
+    except Exception as error:  # noqa: BLE001 - a download that does not open is news, not a crash
         return f"does not open ({type(error).__name__})"
     return ""
 

@@ -22,11 +22,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, copy_project, run_build
 
 sys.path.insert(0, str(ROOT))  # scripts/ is a package of the project's root
-from scripts import review  # noqa: E402
+from scripts import review
 
 FIRST_VISIT = "First visit (compressed, the page and what it loads)"
 NOT_BUILT = ["- not built (no downloads in the base and the head site)"]
@@ -93,9 +92,11 @@ def test_an_essay_word_is_named_by_section_with_its_line_of_the_source(build, pr
         "    - `comprehensive` → `complete`, after `world Countries with specific and`",
     ]
     assert summary["The author's words"] == [
-        "- **Section 4** (`/essay/04-status-of-legislation/`): `comprehensive` → `complete`, "
-        f"differs from line {line} of source/essay.txt (`Countries with specific and comprehensive legislation`); "
-        "**source/essay.txt is unchanged: the page no longer gives the author's text**"
+        (
+            "- **Section 4** (`/essay/04-status-of-legislation/`): `comprehensive` → `complete`, "
+            f"differs from line {line} of source/essay.txt (`Countries with specific and comprehensive legislation`); "
+            "**source/essay.txt is unchanged: the page no longer gives the author's text**"
+        )
     ]
     assert summary["Downloads"] == NOT_BUILT
     assert weighed(summary[FIRST_VISIT]) == ["/essay/04-status-of-legislation/", "/whole-essay/"]
@@ -166,7 +167,7 @@ def test_a_changed_chart_figure_gives_old_and_new_values(build, pristine, projec
         "- `/essay/04-status-of-legislation/`: +2 words, −2 words", *changes,
         "- `/whole-essay/`: +2 words, −2 words", *changes,
     ]  # fmt: skip
-    assert summary["Chart figures (data/figures.yml)"] == ["- `legislation`: `Specific and comprehensive legislation` 63 % → 64 %"]
+    assert summary["Chart figures (data/figures.yml)"] == ["- `legislation`: `Specific and comprehensive legislation` `63 %` → `64 %`"]
     assert weighed(summary[FIRST_VISIT]) == ["/essay/04-status-of-legislation/", "/whole-essay/"]
 
 
@@ -177,8 +178,10 @@ def test_a_moved_page_is_a_rename_whose_old_address_404s(build, pristine, projec
     assert list(summary) == ["", "Pages added, removed or moved", "Words, page by page", "Downloads", FIRST_VISIT]
     assert summary[""] == [RUNS_CODE.format("`mkdocs.yml`")]
     assert summary["Pages added, removed or moved"] == [
-        "- moved: `/essay/09-more-research/` → `/essay/09-research/` (very similar text); "
-        "**the old address now answers 404**: links and bookmarks to it break"
+        (
+            "- moved: `/essay/09-more-research/` → `/essay/09-research/` (very similar text); "
+            "**the old address now answers 404**: links and bookmarks to it break"
+        )
     ]
     # Only "Cite this section" changes: it gives the page's address.
     old, new = ("https://protecting-children.github.io/essay/essay/09-more-research/", "https://protecting-children.github.io/essay/essay/09-research/")
@@ -216,7 +219,7 @@ def test_a_hostile_pull_request_is_judged_by_the_bases_code(tmp_path):
     git("commit", "--quiet", "--all", "-m", "all is well")
     result = subprocess.run(
         ["make", "--no-print-directory", "review", "BASE=main", f"VENV={sys.prefix}"],
-        cwd=repo, env=env, capture_output=True, text=True, timeout=600,
+        cwd=repo, env=env, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == RUNS_CODE.format("`.github/workflows/pull-request.yml`, `scripts/review.py`") + "\n\nNo change for readers.\n"
@@ -244,6 +247,26 @@ def test_sources_added_removed_and_changed_fields_are_named(build, pristine, pro
         ],
         "Downloads": NOT_BUILT,
     }
+
+
+def page_of_notes(folder: Path, notes: list[tuple[int, str, str]]) -> Path:
+    """A site of one page with these notes (number, source key, text), marked up as mkdocs-bibtex does."""
+    folder.mkdir()
+    items = "".join(f'<li id="fn:ref-{key}" value="{number}"><p>{text}</p></li>' for number, key, text in notes)
+    (folder / "index.html").write_text(f"<!doctype html><article><h1>Notes</h1><p>Words.</p><div class='footnote'><ol>{items}</ol></div></article>", encoding="utf-8")
+    return folder
+
+
+def test_a_note_that_cites_another_source_is_named_in_bold(pristine, tmp_path):
+    base = page_of_notes(tmp_path / "base", [(1, "Alpha2001a", "Alpha, p. 1."), (2, "Beta2002b", "Beta."), (3, "Gamma2003c", "Gamma.")])
+    head = page_of_notes(tmp_path / "head", [(1, "Alpha2001a", "Alpha, p. 2."), (2, "Delta2004d", "Delta."), (3, "Gamma2003c", "Gamma."), (4, "Eta2005e", "Eta.")])
+    summary = parts(review.summary(base, head, review.Trees(pristine, pristine), [])[0])
+    assert summary["Notes"] == [
+        "- note 1 (`Alpha2001a`) reads differently: `1.` → `2.`, after `Alpha, p.`",
+        "- **note 2 now cites another source**: `Delta2004d` instead of `Beta2002b` (on `/`): `Delta.`",
+        "- added: note 4 (`Eta2005e`, on `/`): `Eta.`",
+    ]
+    assert "Words, page by page" not in summary  # the notes are compared as notes, not as words
 
 
 def tiny_site(root: Path, pdf_pages: int, epub_documents: int) -> Path:
