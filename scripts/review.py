@@ -30,7 +30,8 @@ in this order:
 10. the downloads (PDFs, EPUB, offline zip): pages and sizes before and after;
 11. the first-visit weight of each changed page;
 12. with --screenshots, the names of the changed pages' screenshots in the
-    workflow's artifact.
+    workflow's artifact; each starts at the heading or figure of the page's first
+    changed word (--pages-out lists those places for scripts/screenshots.py).
 
 A pull request that changes nothing of 2 to 9 prints "No change for readers."
 (after the bold line, if code that runs changed).
@@ -137,6 +138,8 @@ BLOCKS = {
 # Never shown as text: scripts, styles, and drawings (an SVG's <title> is a tooltip).
 UNSEEN = {"script", "style", "template", "noscript", "head"}
 REPLACED = {"svg", "math", "img", "iframe", "video", "audio", "canvas", "object", "embed"}
+# Where a screenshot may start: a section heading or a figure (a chart), by its id.
+PLACES = {"h2", "h3", "h4", "h5", "h6", "figure"}
 # The theme's furniture inside the article: the edit button and the heading's permalink.
 FURNITURE = {"headerlink", "md-content__button"}
 # What, in the article of a section page, is not the author's running text: the editors'
@@ -163,8 +166,9 @@ def classes(element) -> set[str]:
     return set(element.get("class", "").split())
 
 
-def text_of(element, skip) -> str:
+def text_of(element, skip, places: list[tuple[int, str]] | None = None) -> str:
     """An element's text as a browser lays it out, whitespace collapsed; subtrees `skip` names left out.
+    Into `places`, (the number of words before it, its id) of each place a screenshot may start (PLACES).
 
     Iterative, so that no nesting depth, however hostile, can stop it.
     """
@@ -187,6 +191,8 @@ def text_of(element, skip) -> str:
             continue
         if name in BLOCKS:
             out.append(" ")
+        if places is not None and name in PLACES and node.get("id"):
+            places.append((len("".join(out).split()), node.get("id", "")))
         if node.text:
             out.append(node.text)
         stack.append((node, True))
@@ -265,6 +271,7 @@ class Page:
     linked_hosts: set[str] = field(default_factory=set)
     loaded_hosts: set[str] = field(default_factory=set)
     loads: list[str] = field(default_factory=list)  # what a first visit fetches, as addresses from the page
+    places: list[tuple[int, str]] = field(default_factory=list)  # where a screenshot may start: (words before it, id)
     redirect: str | None = None
     unreadable: str | None = None
 
@@ -341,7 +348,7 @@ def read_page(address: str, html: str) -> Page:
     article = next(descendants(root, "article"), None)
     if article is None:
         return page
-    page.words = text_of(article, reader_skip).split()
+    page.words = text_of(article, reader_skip, page.places).split()
     # A section of the essay: a page under essay/ whose heading starts with its number ("4. ").
     heading = next(descendants(article, "h1"), None)
     number = re.match(r"(\d+)\.\s", text_of(heading, reader_skip) + " ") if heading is not None else None
@@ -628,18 +635,19 @@ def gone(head: Site, address: str) -> str:
     return "**the old address now answers 404**: links and bookmarks to it break"
 
 
-def words_part(base: Site, head: Site, moved: dict[str, str]) -> tuple[list[str], list[str]]:
-    """Each changed page's words, outside links and images; and the changed pages' addresses."""
+def words_part(base: Site, head: Site, moved: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """Each changed page's words, outside links and images; and the changed pages, each with the
+    place its screenshot shows: the heading or figure of its first changed word ("" for the top)."""
     origin = {new: old for old, new in moved.items()}
-    lines, changed = [], []
+    lines, changed = [], {}
     for address, page in head.pages.items():
         before = base.pages.get(origin.get(address, address))
         if before is None:
-            changed.append(address)
+            changed[address] = ""
             continue
         if before.reader_facts == page.reader_facts:
             continue
-        changed.append(address)
+        changed[address] = first_change(before, page)
         entries = word_changes(before.words, page.words)
         for kind, old, new in (("outside link", before.outside_links, page.outside_links), ("image", before.images, page.images)):
             for href, text in sorted((Counter(new) - Counter(old)).elements()):
@@ -650,6 +658,14 @@ def words_part(base: Site, head: Site, moved: dict[str, str]) -> tuple[list[str]
             lines.append(f"- {url(address)}: {counted(before.words, page.words)}")
             lines += [f"    - {entry}" for entry in entries]
     return lines, changed
+
+
+def first_change(before: Page, page: Page) -> str:
+    """The id of the place (a heading, a figure) where the first word that changed on a page is, or ""."""
+    if before.words == page.words or max(len(before.words), len(page.words)) > MAX_WORDS:
+        return ""
+    first = next(j1 for tag, _, _, j1, _ in _ops(before.words, page.words) if tag != "equal")
+    return next((ident for position, ident in reversed(page.places) if position <= first), "")
 
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -1004,20 +1020,18 @@ def weight_part(base: Site, head: Site, changed: list[str], moved: dict[str, str
     return lines
 
 
-def screenshot_name(address: str, view: str, scheme: str = "light") -> str:
-    """The file scripts/screenshots.py writes for a page (tests/test_review.py::test_screenshot_names_are_the_screenshot_scripts)."""
-    return (re.sub(r"[/#]+", "-", address.strip("/")) or "home") + f"-{view}-{scheme}.png"
+def screenshot_name(place: str, view: str, scheme: str = "light") -> str:
+    """The file scripts/screenshots.py writes for a place ("take-action/#canada-…")
+    (tests/test_review.py::test_screenshot_names_are_the_screenshot_scripts)."""
+    return (re.sub(r"[^A-Za-z0-9._-]+", "-", place.strip("/#")).strip("-") or "home") + f"-{view}-{scheme}.png"
 
 
-def screenshots_part(changed: list[str]) -> list[str]:
-    return [
-        f"- {url(address)}: {code(screenshot_name(address, 'phone'))}, {code(screenshot_name(address, 'desktop'))}"
-        for address in changed
-    ]
+def screenshots_part(places: list[str]) -> list[str]:
+    return [f"- {url(place)}: {code(screenshot_name(place, 'phone'))}, {code(screenshot_name(place, 'desktop'))}" for place in places]
 
 
 def summary(base_site: Path, head_site: Path, trees: Trees, changed: list[str], screenshots: bool = False) -> tuple[str, list[str]]:
-    """The Markdown summary, and the head's changed pages (for the screenshots)."""
+    """The Markdown summary, and the places of the head's changed pages to screenshot."""
     base, head = Site(base_site), Site(head_site)
     out = []
     running = [name for name in changed if runs_code(name)]
@@ -1025,10 +1039,11 @@ def summary(base_site: Path, head_site: Path, trees: Trees, changed: list[str], 
         names = ", ".join(code(name) for name in running[:20]) + (f" and {len(running) - 20} more" if len(running) > 20 else "")
         out.append(
             f"**This pull request changes code that runs: {names}. "
-            "These builds are its own, so this summary cannot vouch for them: a maintainer must read those files.**"
+            "Its site was built by that code, so this summary cannot vouch for the build: a maintainer must read those files.**"
         )
     pages, moved = pages_part(base, head)
     words, changed_pages = words_part(base, head, moved)
+    places = [address + (f"#{anchor}" if anchor else "") for address, anchor in changed_pages.items()]
     parts = [
         ("Pages added, removed or moved", pages),
         ("Words, page by page", words),
@@ -1046,13 +1061,14 @@ def summary(base_site: Path, head_site: Path, trees: Trees, changed: list[str], 
         out.append("No change for readers.")
         return "\n\n".join(out) + "\n", []
     parts.append(("Downloads", downloads))
-    parts.append(("First visit (compressed, the page and what it loads)", weight_part(base, head, changed_pages, moved)))
-    if screenshots and changed_pages:
-        parts.append(("Screenshots (artifact `review-screenshots`: phone 360 px and desktop, light palette)", screenshots_part(changed_pages)))
+    parts.append(("First visit (compressed, the page and what it loads)", weight_part(base, head, list(changed_pages), moved)))
+    if screenshots and places:
+        title = "Screenshots (artifact `review-screenshots`: phone 360 px and desktop, light palette, at the first change)"
+        parts.append((title, screenshots_part(places)))
     for title, lines in parts:
         if lines:
             out.append(f"### {title}\n\n" + "\n".join(lines))
-    return "\n\n".join(out) + "\n", changed_pages
+    return "\n\n".join(out) + "\n", places
 
 
 def main(argv: list[str] | None = None) -> None:

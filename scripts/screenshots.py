@@ -46,8 +46,9 @@ SHOW_PLACE = """
 
 
 def name(path: str, view: str, scheme: str) -> str:
-    """The screenshot's file name: "essay-14-opsc-phone-light.png", "home-desktop-dark.png"."""
-    return (re.sub(r"[/#]+", "-", path.strip("/")) or "home") + f"-{view}-{scheme}.png"
+    """The screenshot's file name: "essay-14-opsc-phone-light.png", "home-desktop-dark.png"
+    (letters, digits, dots and hyphens only: an artifact refuses some characters in a name)."""
+    return (re.sub(r"[^A-Za-z0-9._-]+", "-", path.strip("/#")).strip("-") or "home") + f"-{view}-{scheme}.png"
 
 
 def main(site: Path, out: Path, pages: list[str], schemes: tuple[str, ...] = ("light", "dark")) -> None:

@@ -30,7 +30,7 @@ from scripts import review
 FIRST_VISIT = "First visit (compressed, the page and what it loads)"
 NOT_BUILT = ["- not built (no downloads in the base and the head site)"]
 WEIGHT = re.compile(r"- `(/[^`]*)`: \d+(\.\d)? (KiB|B) (\(unchanged\)|→ \d+(\.\d)? (KiB|B) \([+−]\d+(\.\d)? (KiB|B)\)), \d+ files")
-RUNS_CODE = "**This pull request changes code that runs: {}. These builds are its own, so this summary cannot vouch for them: a maintainer must read those files.**"
+RUNS_CODE = "**This pull request changes code that runs: {}. Its site was built by that code, so this summary cannot vouch for the build: a maintainer must read those files.**"
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -39,11 +39,14 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def pull_request(build, pristine, project, tmp_path) -> str:
-    """The summary of the changed copy `project` against the project as it is (the session's build)."""
+def pull_request(build, pristine, project, tmp_path, places: list[str] | None = None) -> str:
+    """The summary of the changed copy `project` against the project as it is (the session's build);
+    into `places`, where the changed pages' screenshots start."""
     head = run_build(project, tmp_path / "site")
     assert head.returncode == 0, head.log
-    text, _ = review.summary(build.site, head.site, review.Trees(pristine, project), review.changed_files(pristine, project))
+    text, shown = review.summary(build.site, head.site, review.Trees(pristine, project), review.changed_files(pristine, project))
+    if places is not None:
+        places += shown
     return text
 
 
@@ -104,7 +107,8 @@ def test_an_essay_word_is_named_by_section_with_its_line_of_the_source(build, pr
 
 def test_a_hotline_number_is_named_with_its_page(build, pristine, project, tmp_path):
     edit(project / "docs/take-action.md", "[1-888-373-7888](tel:+18883737888)", "[1-888-373-7999](tel:+18883737999)")
-    summary = parts(pull_request(build, pristine, project, tmp_path))
+    places: list[str] = []
+    summary = parts(pull_request(build, pristine, project, tmp_path, places))
     assert list(summary) == ["", "Words, page by page", "Phone numbers and reporting addresses", "Downloads", FIRST_VISIT]
     assert summary[""] == []
     assert summary["Words, page by page"] == [
@@ -115,6 +119,8 @@ def test_a_hotline_number_is_named_with_its_page(build, pristine, project, tmp_p
         "- `/take-action/`: changed tel: `1-888-373-7888` (`tel:+18883737888`) → tel: `1-888-373-7999` (`tel:+18883737999`)"
     ]
     assert weighed(summary[FIRST_VISIT]) == ["/take-action/"]
+    # The screenshots start at the heading the change is under.
+    assert places == ["take-action/#united-states-national-human-trafficking-hotline"]
 
 
 def test_a_new_outside_link_names_its_host(build, pristine, project, tmp_path):
@@ -156,7 +162,8 @@ def test_a_moved_citation_renumbers_the_notes(build, pristine, project, tmp_path
 
 def test_a_changed_chart_figure_gives_old_and_new_values(build, pristine, project, tmp_path):
     edit(project / "data/figures.yml", "value: 63", "value: 64")
-    summary = parts(pull_request(build, pristine, project, tmp_path))
+    places: list[str] = []
+    summary = parts(pull_request(build, pristine, project, tmp_path, places))
     assert list(summary) == ["", "Words, page by page", "Chart figures (data/figures.yml)", "Downloads", FIRST_VISIT]
     # The chart's bar and its table of figures; the author's own list still says 63 %.
     changes = [
@@ -169,6 +176,7 @@ def test_a_changed_chart_figure_gives_old_and_new_values(build, pristine, projec
     ]  # fmt: skip
     assert summary["Chart figures (data/figures.yml)"] == ["- `legislation`: `Specific and comprehensive legislation` `63 %` → `64 %`"]
     assert weighed(summary[FIRST_VISIT]) == ["/essay/04-status-of-legislation/", "/whole-essay/"]
+    assert places == ["essay/04-status-of-legislation/#figure-legislation", "whole-essay/#figure-legislation"]  # at the chart
 
 
 def test_a_moved_page_is_a_rename_whose_old_address_404s(build, pristine, project, tmp_path):
@@ -351,7 +359,7 @@ def test_what_a_page_says_is_quoted_never_rendered(text, quoted):
 def test_screenshot_names_are_the_screenshot_scripts():
     from scripts import screenshots
 
-    for address in ("", "take-action/", "essay/04-status-of-legislation/"):
+    for address in ("", "take-action/", "essay/04-status-of-legislation/", "take-action/#canada-canadian-human-trafficking-hotline", "a/b:c?d/"):
         for view in screenshots.VIEWPORTS:
             assert review.screenshot_name(address, view) == screenshots.name(address, view, "light")
 
