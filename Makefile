@@ -29,7 +29,7 @@ CFFCONVERT_BIN := .cache/cffconvert/bin/cffconvert
 # same Chromium as the browser tests, so Puppeteer downloads none.
 ACE_CLI := .cache/ace/node_modules/.bin/ace-cli
 
-.PHONY: help serve test test-properdocs site bench clean browser lint linkcheck screenshots lock pdf-ua
+.PHONY: help serve test test-properdocs site bench clean browser lint linkcheck screenshots lock pdf-ua review review-site review-summary review-screenshots
 
 help:
 	@echo "make serve   preview the site with live reload on http://127.0.0.1:8000"
@@ -40,6 +40,7 @@ help:
 	@echo "make linkcheck  ask every source's address whether it still answers (needs the internet)"
 	@echo "make pdf-ua  check the PDFs of make site with veraPDF's PDF/UA-1 profile (downloads veraPDF)"
 	@echo "make screenshots  phone and desktop screenshots, light and dark, in screenshots/"
+	@echo "make review BASE=main  what your branch changes for readers, as a reviewer will see it (BASE's code compares)"
 	@echo "make bench   time the builds; weigh first visits; Lighthouse scores (numbers, not tests)"
 	@echo "make lock    resolve pyproject.toml's dependencies again into requirements.txt (with hashes)"
 	@echo "make clean   remove build output and the virtual environment"
@@ -175,3 +176,51 @@ screenshots: $(STAMP) browser
 	@rm -rf .cache/screenshots-site
 	$(BIN)/$(MKDOCS) build --strict --config-file mkdocs.yml --site-dir .cache/screenshots-site
 	$(BIN)/python -m scripts.screenshots .cache/screenshots-site screenshots
+
+# What a pull request changes for readers (scripts/review.py; CONTRIBUTING.md, "What a
+# reviewer sees"), as the pull-request workflow tells its reviewer. BASE is checked out
+# in a temporary git worktree and built with its own code (its edition/ first on the
+# path), the working tree with its own, both strictly and with their last commit's date
+# (SOURCE_DATE_EPOCH), so that the two differ only where their files do. The summary is
+# written by BASE's copy of scripts/review.py: a branch never judges itself. Progress
+# goes to stderr, the summary alone to stdout.
+BASE ?= main
+review: $(RUNTIME_STAMP)
+	@set -e; tmp=$$(mktemp -d); \
+	trap 'git worktree remove --force "$$tmp/base" >/dev/null 2>&1 || true; rm -rf "$$tmp"' EXIT; \
+	git worktree add --quiet --detach "$$tmp/base" "$(BASE)"; \
+	if [ ! -f "$$tmp/base/scripts/review.py" ]; then echo "$(BASE) has no scripts/review.py to compare with" >&2; exit 1; fi; \
+	cp "$$tmp/base/scripts/review.py" "$$tmp/review.py"; \
+	echo "Building $(BASE) with its own code" >&2; \
+	(cd "$$tmp/base" && SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) PYTHONPATH="$$tmp/base" \
+		$(abspath $(BIN))/$(MKDOCS) build --strict --config-file mkdocs.yml --site-dir "$$tmp/base-site" >"$$tmp/build.log" 2>&1) \
+		|| { cat "$$tmp/build.log" >&2; exit 1; }; \
+	echo "Building the working tree" >&2; \
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) PYTHONPATH="$(CURDIR)" \
+		$(BIN)/$(MKDOCS) build --strict --config-file mkdocs.yml --site-dir "$$tmp/head-site" >"$$tmp/build.log" 2>&1 \
+		|| { cat "$$tmp/build.log" >&2; exit 1; }; \
+	{ git diff --name-only --no-renames "$(BASE)"; git ls-files --others --exclude-standard; } >"$$tmp/changed.txt"; \
+	$(BIN)/python "$$tmp/review.py" "$$tmp/base-site" "$$tmp/head-site" --base-tree "$$tmp/base" --head-tree . --changed-files "$$tmp/changed.txt"
+
+# The pull-request workflow's review jobs, each a step run in the checkout whose code it is.
+# review-site: `make site` with the last commit's date, in the head's job and in the base's.
+review-site:
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) $(MAKE) --no-print-directory site
+
+# review-summary, run in the BASE's checkout: its own scripts/review.py compares its site
+# with the head's (HEAD_SITE, built in the head's own job; HEAD_TREE, the head's files, read
+# and never run) and writes REVIEW/summary.md, REVIEW/pages.txt and the job's summary.
+HEAD_SITE ?=
+HEAD_TREE ?=
+REVIEW    ?= review
+review-summary: $(RUNTIME_STAMP)
+	@if [ -z "$(HEAD_SITE)" ] || [ -z "$(HEAD_TREE)" ]; then echo "make review-summary needs HEAD_SITE and HEAD_TREE" >&2; exit 1; fi
+	$(BIN)/python -m scripts.review $(SITE) "$(HEAD_SITE)" --base-tree . --head-tree "$(HEAD_TREE)" \
+		--screenshots --out "$(REVIEW)/summary.md" --pages-out "$(REVIEW)/pages.txt"
+	@if [ -n "$$GITHUB_STEP_SUMMARY" ]; then cat "$(REVIEW)/summary.md" >> "$$GITHUB_STEP_SUMMARY"; fi
+
+# review-screenshots, run in the BASE's checkout: the changed pages of the head's site
+# (REVIEW/pages.txt), phone and desktop, light palette, into REVIEW/screenshots.
+review-screenshots: $(STAMP) browser
+	@if [ -z "$(HEAD_SITE)" ]; then echo "make review-screenshots needs HEAD_SITE" >&2; exit 1; fi
+	$(BIN)/python -m scripts.screenshots --light --pages-from "$(REVIEW)/pages.txt" "$(HEAD_SITE)" "$(REVIEW)/screenshots"

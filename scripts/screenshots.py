@@ -1,16 +1,20 @@
 """Screenshots of the built site for reviewers: phone and desktop, light and dark.
 
-Usage: python -m scripts.screenshots SITE_DIR OUT_DIR [PAGE ...]
+Usage: python -m scripts.screenshots [--light] [--pages-from FILE] SITE_DIR OUT_DIR [PAGE ...]
 Serves SITE_DIR on 127.0.0.1 and writes PNGs to OUT_DIR. A PAGE may name a
 place on the page ("essay/04-status-of-legislation/#figure-legislation"): the
 screenshot shows it, with the box it is in (a chart's) from its top. The phone is
 360 × 740, the small phone tests/test_phone.py reads every page on.
+`--light` takes the light palette only, and `--pages-from` reads the pages from a
+file, one a line (an empty line is the home page; an empty file, no page): the
+pull-request workflow's screenshots of the changed pages (`make review-screenshots`,
+named as scripts/review.py's summary names them).
 """
 
 from __future__ import annotations
 
+import argparse
 import re
-import sys
 from pathlib import Path
 
 
@@ -41,12 +45,20 @@ SHOW_PLACE = """
 """
 
 
-def main(site: Path, out: Path, pages: list[str]) -> None:
+def name(path: str, view: str, scheme: str) -> str:
+    """The screenshot's file name: "essay-14-opsc-phone-light.png", "home-desktop-dark.png"
+    (letters, digits, dots and hyphens only: an artifact refuses some characters in a name)."""
+    return (re.sub(r"[^A-Za-z0-9._-]+", "-", path.strip("/#")).strip("-") or "home") + f"-{view}-{scheme}.png"
+
+
+def main(site: Path, out: Path, pages: list[str], schemes: tuple[str, ...] = ("light", "dark")) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    if not pages:
+        return
     with serve(site) as base, sync_playwright() as playwright:
         browser = launch(playwright)
         for view, size in VIEWPORTS.items():
-            for scheme in ("light", "dark"):
+            for scheme in schemes:
                 context = browser.new_context(viewport=size, color_scheme=scheme, device_scale_factor=1)
                 page = context.new_page()
                 for path in pages:
@@ -55,12 +67,23 @@ def main(site: Path, out: Path, pages: list[str]) -> None:
                     if place:
                         page.evaluate(SHOW_PLACE, place)
                         page.wait_for_timeout(400)  # the header's title changes with a transition
-                    name = (re.sub(r"[/#]+", "-", path.strip("/")) or "home") + f"-{view}-{scheme}.png"
-                    page.screenshot(path=str(out / name), full_page=False)
-                    print(out / name)
+                    shot = out / name(path, view, scheme)
+                    page.screenshot(path=str(shot), full_page=False)
+                    print(shot)
                 context.close()
         browser.close()
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:] or DEFAULT_PAGES)
+    parser = argparse.ArgumentParser(description="Screenshots of the built site, phone and desktop.")
+    parser.add_argument("--light", action="store_true", help="the light palette only")
+    parser.add_argument("--pages-from", type=Path, help="the pages, one a line (an empty line is the home page)")
+    parser.add_argument("site", type=Path)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("pages", nargs="*")
+    args = parser.parse_args()
+    if args.pages_from:
+        pages = args.pages_from.read_text(encoding="utf-8").splitlines() + args.pages
+    else:
+        pages = args.pages or DEFAULT_PAGES
+    main(args.site, args.out, pages, ("light",) if args.light else ("light", "dark"))
