@@ -10,11 +10,18 @@ BUILD   ?= build
 # The builder: MkDocs 1.6, or ProperDocs (`make test-properdocs`), its maintained continuation.
 MKDOCS  ?= mkdocs
 export MKDOCS
-# The offline copy: built apart, zipped into the site (the link is extra.offline_copy in mkdocs.yml).
+# The offline copy: built apart, zipped into the site (the link is the edition plugin's offline_copy in mkdocs.yml).
 OFFLINE_COPY := $(BUILD)/protecting-children-from-trafficking
 OFFLINE_ZIP  := downloads/protecting-children-from-trafficking-offline.zip
 # Material 9.8 prints a notice about MkDocs 2.0 on every run; we pin MkDocs < 2.
 export NO_MKDOCS_2_WARNING := 1
+# Builds repeat themselves: every date a build writes (the sitemap's, the PDF's and the
+# EPUB's, the archives' timestamps) is the last commit's, never the clock's. Outside a
+# git checkout the edition takes the day CITATION.cff says this version was released.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(SOURCE_DATE_EPOCH),)
+export SOURCE_DATE_EPOCH
+endif
 
 # The Node tools, each locked in tools/NAME/package-lock.json (no registry addresses in
 # it: tools/NAME/.npmrc) and installed exactly with `npm ci` into .cache/NAME.
@@ -29,13 +36,15 @@ CFFCONVERT_BIN := .cache/cffconvert/bin/cffconvert
 # same Chromium as the browser tests, so Puppeteer downloads none.
 ACE_CLI := .cache/ace/node_modules/.bin/ace-cli
 
-.PHONY: help serve test test-properdocs site bench clean browser lint linkcheck screenshots lock pdf-ua review review-site review-summary review-screenshots
+.PHONY: help serve check test test-properdocs site verify bench clean browser lint linkcheck screenshots lock pdf-ua review review-site review-summary review-screenshots
 
 help:
 	@echo "make serve   preview the site with live reload on http://127.0.0.1:8000"
 	@echo "make test    run every check that CI runs"
+	@echo "make check   the quick loop before you push: the strict build and the fast tests (under 20 s)"
 	@echo "make test-properdocs  the same checks, with ProperDocs building the site instead of MkDocs"
 	@echo "make site    the production build: site, PDF, EPUB and offline zip in $(SITE)/"
+	@echo "make verify  refuse a built folder the edition did not finish (SITE=folder)"
 	@echo "make lint    check references.bib, spelling, Markdown style and the workflows (as pre-commit does)"
 	@echo "make linkcheck  ask every source's address whether it still answers (needs the internet)"
 	@echo "make pdf-ua  check the PDFs of make site with veraPDF's PDF/UA-1 profile (downloads veraPDF)"
@@ -91,6 +100,12 @@ serve: $(RUNTIME_STAMP)
 test: $(STAMP) lint browser $(CFFCONVERT_BIN) $(ACE_CLI)
 	$(BIN)/python -m pytest
 
+# The contributor's loop, before pushing: the strict build with every guard, and the tests
+# that need no browser and no `make site` (marked `fast`), in under 20 seconds (`make bench`).
+check: $(STAMP)
+	$(BIN)/$(MKDOCS) build --strict --config-file mkdocs.yml --site-dir $(BUILD)/check-site
+	$(BIN)/python -m pytest -m fast
+
 # The way off MkDocs 1.6: the same site and the same suite, built by ProperDocs.
 test-properdocs:
 	$(MAKE) --no-print-directory test MKDOCS=properdocs
@@ -113,19 +128,29 @@ browser: $(STAMP)
 	else $(BIN)/playwright install chromium; fi
 
 # The site with the PDF (A4 and Letter) and the EPUB, and beside it the offline copy
-# (OFFLINE=true, built at the same time on the other core), which gets the PDFs
-# and is zipped into the site. Built beside the old site and moved into place only
-# when every step succeeds: a failed build never leaves a half-written site to deploy.
+# (OFFLINE=true, built at the same time on the other core), which gets the PDFs and is
+# zipped into the site (edition/book/archive.py: a zip that repeats itself). Built beside
+# the old site and moved into place only when every step succeeds and the tripwire passes
+# both: a failed build never leaves a half-written site to deploy. SHA256SUMS lets a reader
+# check a download against a build of the same commit (README.md, "Check a download").
 site: $(RUNTIME_STAMP)
 	@rm -rf $(SITE).new $(OFFLINE_COPY) && mkdir -p $(BUILD)
 	@OFFLINE=true $(BIN)/$(MKDOCS) build --strict --config-file mkdocs.yml --site-dir $(OFFLINE_COPY) > $(OFFLINE_COPY).log 2>&1 & offline=$$!; \
-	ENABLE_PDF_EXPORT=1 ENABLE_EPUB_EXPORT=1 $(BIN)/$(MKDOCS) build --strict --config-file mkdocs.yml --site-dir $(SITE).new; site=$$?; \
+	ENABLE_PDF_EXPORT=true ENABLE_EPUB_EXPORT=true $(BIN)/$(MKDOCS) build --strict --config-file mkdocs.yml --site-dir $(SITE).new; site=$$?; \
 	wait $$offline; copy=$$?; echo "The offline copy (OFFLINE=true):"; cat $(OFFLINE_COPY).log; rm -f $(OFFLINE_COPY).log; \
 	if [ $$site != 0 ] || [ $$copy != 0 ]; then rm -rf $(SITE).new $(OFFLINE_COPY); exit 1; fi
 	mkdir -p $(OFFLINE_COPY)/downloads
 	cp $(SITE).new/downloads/*.pdf $(OFFLINE_COPY)/downloads/
-	$(BIN)/python -m zipfile -c $(SITE).new/$(OFFLINE_ZIP) $(OFFLINE_COPY)
+	$(BIN)/python -m edition verify $(OFFLINE_COPY)
+	$(BIN)/python -m edition.book.archive $(OFFLINE_COPY) $(SITE).new/$(OFFLINE_ZIP)
+	$(BIN)/python -m edition verify $(SITE).new
+	cd $(SITE).new && find . -type f ! -name SHA256SUMS -print0 | LC_ALL=C sort -z | xargs -0 sha256sum > SHA256SUMS
 	@rm -rf $(SITE) && mv $(SITE).new $(SITE)
+
+# The tripwire on a built folder (the deploy workflow runs it on the folder it uploads):
+# refuses one the edition did not finish (edition/finish/verify.py).
+verify: $(RUNTIME_STAMP)
+	$(BIN)/python -m edition verify $(SITE)
 
 # The checks pre-commit runs, without pre-commit's own set-up.
 lint: $(STAMP) $(NODE_BIN)/markdownlint-cli2

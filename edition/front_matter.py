@@ -16,7 +16,7 @@ anything is built, so aliases, anchors, explicit tags (`!!set`, `!!binary`,
 `!!python/...`), keys that are not plain words, duplicate keys and deep
 nesting are refused in time linear in the text; only then does PyYAML's safe
 loader build the value. PyYAML has no option for any of these limits, hence
-this walk. The same loader reads `data/figures.yml` (edition/charts.py).
+this walk. The same loader reads `data/figures.yml` (edition/pages/charts.py).
 
 Tests: tests/test_red_team.py (front matter family, hypothesis properties).
 """

@@ -311,10 +311,10 @@ def test_every_build_module_names_its_tests_and_they_exist(module):
 
 def test_the_guides_table_of_the_pipeline_names_modules_and_tests_that_exist():
     guide = GUIDE.read_text(encoding="utf-8")
-    table = guide[guide.index("| Event | Step | Module | Tests |") :].split("\n\n", 1)[0]
+    table = guide[guide.index("| When | Step | Module | Tests |") :].split("\n\n", 1)[0]
     rows = [line.split(" | ") for line in table.splitlines()[2:]]
     assert len(rows) >= 8, table
-    modules = {name for row in rows for name in re.findall(r"`(\w+\.py)`", row[2])}
+    modules = {name for row in rows for name in re.findall(r"`([\w/]+\.py)`", row[2])}
     tests = {name for row in rows for name in re.findall(r"`(test_\w+\.py)`", row[3])}
     assert modules and tests
     assert not [name for name in modules if not (ROOT / "edition" / name).is_file()]

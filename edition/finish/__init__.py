@@ -16,14 +16,16 @@ complete). In this order, written in code:
    lazy loader (edition/finish/pages.py);
 3. the Content-Security-Policy is computed from the theme's templates for
    every depth of page (edition/guard/policy.py) and written into each head;
-4. the content guard judges every finished tree (edition/guard/content.py);
+4. the content guard judges every finished tree (edition/guard/content.py), and
+   every citation the manifest found in a page's Markdown is rendered in it (a
+   generator that skipped the citation extension leaves them raw, `[@key]`);
    any problem stops here, before anything is written;
 5. each tree is written back (`html.serialize`), and the PDF and the EPUB are
    made from the same trees (edition/book/), never from a second reading;
 6. the site's other files are finished: the search index split for lazy
    loading, the offline copy's leftovers removed, robots.txt where it is read;
-7. `edition-stamp.json` records the policy and every page's digest, which
-   `python -m edition verify` checks (edition/finish/verify.py).
+7. `edition-stamp.json` records the policy, every page's digest and its number
+   of citations, which `python -m edition verify` checks (edition/finish/verify.py).
 
 Tests: tests/test_finish.py (the order, the stamp, a generator that ran none
 of the edition's plugins), and the tests of each step named in its module.
@@ -98,19 +100,24 @@ def finish(site: Path, session, options, *, offline: bool) -> Finished:
         steps.article(page, session, options, offline)
         steps.chrome(page, session, offline)
     result.policy = policies.theme_policy(session.project, {page.depth for page in result.pages}, offline)
-    from edition.finish.verify import unrendered_citation
+    from edition.finish.verify import rendered_citations
 
     problems: list[Problem] = []
+    cited: dict[str, int] = {}
     for page in result.pages:
         steps.write_policy(page, result.policy)
         found = content.judge(page.document, result.policy)
         src_uri = page.source.src_uri if page.source else None
         if found:
             problems += content.refusals(found, session, src_uri, f"{page.dest} (overrides/ or Material's template)")
-        if unrendered_citation(page.document):
-            problems.append(Problem(page.source.path if page.source else page.dest, None,
-                                    "holds a citation no extension rendered, [@…]: does mkdocs.yml list edition.citations "
-                                    "under markdown_extensions?", CONTENT_GUARD))
+        if page.source is not None:
+            record = session.manifest.records.get(page.source.src_uri)
+            expected, found = (len(record.cites) if record else 0), rendered_citations(page.document)
+            cited[page.dest] = found
+            if found != expected:
+                problems.append(Problem(page.source.path, None,
+                                        f"{expected} citations were found in its Markdown, {found} rendered in the page: "
+                                        "does mkdocs.yml list edition.citations under markdown_extensions?", CONTENT_GUARD))
     raise_all(problems, "the finished pages hold what the edition does not publish; the site was not built")
     written = {}
     for page in result.pages:
@@ -122,7 +129,8 @@ def finish(site: Path, session, options, *, offline: bool) -> Finished:
         from edition import book
 
         result.book = book.make(result.pages, site, session, options, result.policy)
-    stamp = {"policy": result.policy.text(), "pages": dict(sorted(written.items())), "offline": offline}
+    stamp = {"policy": result.policy.text(), "pages": dict(sorted(written.items())), "citations": cited,
+             "offline": offline}
     (site / STAMP).write_text(json.dumps(stamp, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return result
 

@@ -14,7 +14,9 @@ missing:
   refused);
 - every page's Content-Security-Policy present, right after the character set,
   not empty, and the stamp's;
-- no `[@` left in any page's text outside code (an unrendered citation).
+- every page's citations rendered, as many as the finishing step counted
+  (which compared them with those the manifest found in its Markdown): a raw
+  `[@key]` is none.
 
 Tests: tests/test_finish.py (a site built by plain Material, without the
 edition's plugin, is refused; the finished site passes; a page changed after).
@@ -42,7 +44,7 @@ def verify(site: Path) -> list[Problem]:
                         GUARD)]
     try:
         stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
-        policy, digests = stamp["policy"], stamp["pages"]
+        policy, digests, cited = stamp["policy"], stamp["pages"], stamp["citations"]
     except (ValueError, KeyError, TypeError):
         return [Problem(STAMP, None, "is not the finishing step's stamp", GUARD)]
     problems = []
@@ -57,14 +59,14 @@ def verify(site: Path) -> list[Problem]:
         if hashlib.sha256(data).hexdigest() != digests[dest]:
             problems.append(Problem(dest, None, "changed after the content guard judged it", GUARD))
             continue
-        problems += check_page(dest, data.decode("utf-8"), policy)
+        problems += check_page(dest, data.decode("utf-8"), policy, cited.get(dest))
     for dest in sorted(set(digests) - {p.relative_to(site).as_posix() for p in site.rglob("*.html")}):
         problems.append(Problem(dest, None, "is in the stamp but not in the folder", GUARD))
     return problems
 
 
-def check_page(dest: str, text: str, policy: str) -> list[Problem]:
-    """A page's own promises: its policy where it works, and no citation left unrendered."""
+def check_page(dest: str, text: str, policy: str, citations: int | None) -> list[Problem]:
+    """A page's own promises: its policy where it works, and its citations rendered."""
     document = html.parse(text)
     head = html.document_element(document).find(f"{html.HTML}head")
     problems = []
@@ -73,25 +75,22 @@ def check_page(dest: str, text: str, policy: str) -> list[Problem]:
         problems.append(Problem(dest, None, "has no Content-Security-Policy, or an empty one", GUARD))
     elif metas[0].get("content") != policy or list(head).index(metas[0]) != 1:
         problems.append(Problem(dest, None, "has a Content-Security-Policy other than the edition's, or in the wrong place", GUARD))
-    if unrendered_citation(document):
-        problems.append(Problem(dest, None, "holds an unrendered citation, [@…]", GUARD))
+    if citations is not None and rendered_citations(document) != citations:
+        problems.append(Problem(dest, None, f"renders {rendered_citations(document)} citations where the finishing "
+                                f"step counted {citations}: are some left raw, [@…]?", GUARD))
     return problems
 
 
-def unrendered_citation(document) -> bool:
-    """Does a page's body hold `[@` in its text outside code (a citation no extension rendered)?"""
-    body = html.document_element(document).find(f"{html.HTML}body")
-    return any("[@" in text for text in _prose(body))
-
-
-def _prose(node):
-    if node.text and html.local(node.tag) not in ("code", "pre", "script"):
-        yield node.text
-    for child in node:
-        if html.local(child.tag) not in ("code", "pre", "script"):
-            yield from _prose(child)
-        if child.tail:
-            yield child.tail
+def rendered_citations(document) -> int:
+    """The citations rendered in a page: its notes' markers and its short citations."""
+    found = 0
+    for node in html.document_element(document).iter():
+        if not isinstance(node.tag, str):
+            continue
+        name, classes = html.local(node.tag), html.classes(node)
+        if name == "a" and ("footnote-ref" in classes or "editorial-cite" in classes):
+            found += 1
+    return found
 
 
 def main(site: str) -> None:

@@ -54,7 +54,7 @@ GLOBAL = {
     "aria-label", "aria-labelledby", "aria-describedby", "aria-expanded", "aria-hidden", "aria-current",
     "data-md-component", "data-md-toggle", "data-md-level", "data-md-type", "data-md-scrollfix",
     "data-md-color-scheme", "data-md-color-primary", "data-md-color-accent", "data-md-color-media",
-    "data-search-exclude",  # edition/search_scope.py
+    "data-search-exclude",  # the notes and the cite box, left out of search (edition/citations/extension.py)
 }  # fmt: skip
 
 # Element -> its own attributes. Sources: Material 9.8's base.html, main.html and the
@@ -88,7 +88,7 @@ ELEMENTS = {
     # Markdown's tables align columns with `align` (use_align_attribute: a style would break the policy).
     "th": {"scope", "colspan", "rowspan", "align"}, "td": {"colspan", "rowspan", "align"},
     "details": {"open"}, "summary": set(), "figure": set(), "figcaption": set(),
-    # SVG: Material's icons (svg, path) and the edition's charts (edition/charts.py)
+    # SVG: Material's icons (svg, path) and the edition's charts (edition/pages/charts.py)
     "svg": {"viewBox", "width", "height", "font-family", "font-size", "focusable", "preserveAspectRatio", XMLNS},
     "path": {"d", "fill"},
     "rect": {"x", "y", "width", "height", "rx", "ry", "fill", "data-value"},
@@ -104,11 +104,11 @@ ARTICLE_MD_CLASSES = {"md-content__inner", "md-typeset", "md-content__button", "
 CHROME_ONLY = {"html", "head", "title", "body", "meta", "link", "script", "header", "main", "footer", "form",
                "input", "label", "button", "article"}  # fmt: skip
 HEAD_ONLY = {"title", "meta", "link"}
-# schema.DC and schema.DCTERMS name the Dublin Core vocabularies (edition/scholarly_meta.py): they load nothing.
+# schema.DC and schema.DCTERMS name the Dublin Core vocabularies (edition/metadata/scholarly.py): they load nothing.
 LINK_RELS = {"canonical", "prev", "next", "icon", "stylesheet", "alternate", "schema.DC", "schema.DCTERMS"}
 META_NAMES = {"viewport", "description", "author", "generator", "referrer", "twitter:card", "twitter:title",
               "twitter:description", "twitter:image", "twitter:image:alt",
-              # Highwire Press and Dublin Core, for reference managers (edition/scholarly_meta.py)
+              # Highwire Press and Dublin Core, for reference managers (edition/metadata/scholarly.py)
               "citation_title", "citation_author", "citation_publication_date", "citation_online_date",
               "citation_book_title", "citation_language", "citation_pdf_url", "citation_public_url",
               "DC.title", "DC.creator", "DC.date", "DC.format", "DC.identifier", "DC.language", "DC.rights",

@@ -3,7 +3,7 @@
 Material's social plugin fetches its fonts from Google while building. The
 finishing step draws a 1200x630 card per page with Pillow and Source Sans Pro
 from the `font-source-sans-pro` package, and names it in the page's Open Graph
-and Twitter tags with what it says (edition/metadata/sharing.py). Drawing and
+and Twitter tags with what it says (edition/finish/pages.py). Drawing and
 compressing a card takes 45 ms (zlib's default level: Pillow's `optimize`
 would take 100 ms to save 5 % of 44 KB), so cards are kept in
 `.cache/social-cards/` under a hash of what is drawn on them, as Material's own
