@@ -55,11 +55,24 @@ READ_ONCE = {
 }
 
 
+# What makes a test slow (`make check` leaves these out): a browser, `make site`, a build of
+# its own. A test that builds or serves without one of these fixtures says so: @pytest.mark.slow.
+SLOW_FIXTURES = {"production", "chromium", "served", "project", "pristine", "planted_cards", "judges", "offline_copy"}
+
+
 def pytest_collection_modifyitems(items):
     """The READ_ONCE modules first, in its order; the rest as collected (the order is stable,
-    so each module's tests stay together and in their order)."""
+    so each module's tests stay together and in their order). Every test that needs nothing
+    slow is marked `fast`: `make check` runs those alone (`pytest -m fast`); one marked `fast`
+    by hand that needs something slow is an error."""
     rank = {module: index for index, module in enumerate(READ_ONCE)}
     items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+    for item in items:
+        slow = SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("slow")
+        if slow and item.get_closest_marker("fast"):
+            raise pytest.UsageError(f"{item.nodeid} is marked fast but needs {sorted(slow) if slow is not True else 'a build'}")
+        if not slow:
+            item.add_marker(pytest.mark.fast)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -88,6 +101,12 @@ def pytest_xdist_make_scheduler(config, log):
     return ReadOnceScheduling(config, log)
 
 
+def examples(count: int) -> int:
+    """How many examples a property test generates: all of them in `make test`, a tenth in the
+    contributor's quick loop (`make check`, which sets EDITION_QUICK=1)."""
+    return max(10, count // 10) if os.environ.get("EDITION_QUICK") == "1" else count
+
+
 def read_once_scope(nodeid: str) -> str:
     """The unit of work a test belongs to: its module if READ_ONCE names it, else the test alone."""
     module = nodeid.split("::", 1)[0]
@@ -95,6 +114,9 @@ def read_once_scope(nodeid: str) -> str:
 
 
 CARDS_CACHE = social_cards.CACHE
+# `make` in a copy of the project with this checkout's virtual environment must never install
+# into it (an editable install from the copy would point the environment at the copy).
+KEEP_THE_VENV = [f"--old-file={Path(sys.prefix) / name}" for name in (".installed", ".installed-runtime")]
 
 
 def copy_project(destination: Path) -> Path:
@@ -228,6 +250,9 @@ def once_per_run(tmp_path_factory, name: str, make) -> tuple[Path, dict]:
         return folder, json.loads(made.read_text(encoding="utf-8"))
 
 
+_failed_builds: list[bool] = []  # once the session's build has failed, its log is shown once
+
+
 @pytest.fixture(scope="session")
 def build(tmp_path_factory) -> Build:
     """The real site, built strictly once per run, as `make serve` and a contributor build it:
@@ -239,6 +264,9 @@ def build(tmp_path_factory) -> Build:
 
     folder, made = once_per_run(tmp_path_factory, "build", make)
     if made["returncode"] != 0:
+        if _failed_builds:
+            pytest.fail("the strict build failed (its log is in the first test that used it)")
+        _failed_builds.append(True)
         pytest.fail(f"the strict build failed:\n{made['log']}")
     return Build(site=folder / "site", returncode=made["returncode"], log=made["log"], imported=frozenset(made["imported"]))
 
@@ -361,7 +389,8 @@ def production(tmp_path_factory) -> Production:
         (root / "site").mkdir()
         (root / "site" / STALE_PAGE).write_text("the last site's page", encoding="utf-8")
         result = subprocess.run(
-            ["make", "--no-print-directory", "site", f"SITE={root / 'site'}", f"BUILD={root / 'build'}", f"VENV={sys.prefix}"],
+            ["make", "--no-print-directory", *KEEP_THE_VENV, "site", f"SITE={root / 'site'}", f"BUILD={root / 'build'}",
+             f"VENV={sys.prefix}"],
             cwd=ROOT,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
             capture_output=True,

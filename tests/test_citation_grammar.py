@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_pages import BIB, render, rendered, session
 
 from edition.errors import Refusal, Refusals
 
-pytestmark = pytest.mark.fast
+
 
 KEYS = ["UNODC2009global", "ECPAT2009protection", "UNOG2010committee"]
 SECTION = "essay/01-a.md"
@@ -39,7 +40,7 @@ def notes(html: str) -> list[str]:
 # A bracket is either refused or printed whole
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(key, st.one_of(st.just(""), locator.map(lambda l: ", " + l)), words)
 def test_a_bracket_is_either_refused_or_printed_whole(k, loc, extra):
     raw = f"@{k}{loc}{extra}"
@@ -182,7 +183,7 @@ def test_two_locators_for_one_note_are_refused():
 # Whatever the text, the output holds no citation unrendered
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(words, st.sampled_from(["\\", "[", "]", "`", "\\[", "[@", "@", *[f"[@{k}]" for k in KEYS]])),
                 max_size=12))
 def test_no_citation_is_left_unrendered_outside_code(parts):

@@ -83,6 +83,7 @@ def test_a_source_cited_by_author_and_editors_on_one_page(build):
     assert anchors == ["fnref:ref-UNOG2010committee", "cite-UNOG2010committee-2"]
 
 
+@pytest.mark.slow
 def test_an_unknown_key_stops_the_build_and_names_its_place(tmp_path):
     project = copy_project(tmp_path / "project")
     page = project / "docs" / "take-action.md"

@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, copy_project, run_build
+from conftest import ROOT, copy_project, examples, run_build
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -42,7 +42,7 @@ pieces = st.sampled_from([
 ])  # fmt: skip
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(pieces, max_size=14))
 def test_what_the_serialiser_writes_parses_back_into_the_same_tree(parts):
     page = "<!doctype html><html><head><title>t</title></head><body>" + "".join(parts) + "</body></html>"
@@ -52,7 +52,7 @@ def test_what_the_serialiser_writes_parses_back_into_the_same_tree(parts):
     assert html.serialize(html.parse(written)) == written
 
 
-@pytest.mark.fast
+
 def test_a_finished_page_is_written_as_the_serialiser_writes_its_tree(build):
     """Every page on disk is exactly the serialisation of the tree it parses into: the guard's tree."""
     for page in build.pages():
@@ -78,6 +78,7 @@ def edition(*arguments, cwd):
     return subprocess.run([sys.executable, "-m", "edition", *arguments], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_a_site_built_without_the_plugin_is_refused_then_finished_by_the_command(tmp_path, build):
     project = copy_project(tmp_path / "project")
     site = project / "site"
@@ -122,7 +123,8 @@ def test_the_tripwire_passes_the_real_site_and_refuses_a_tampered_one(build, tmp
     assert any(p.file == "essay/14-opsc/index.html" and "are some left raw" in p.message for p in verify(site))
 
 
-@pytest.mark.fast
+
+@pytest.mark.slow
 def test_the_check_command_names_every_problem_and_never_a_traceback(tmp_path):
     project = copy_project(tmp_path / "project")
     about = project / "docs/about.md"

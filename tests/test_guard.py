@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import MKDOCS, ROOT, STALE_PAGE
+from conftest import KEEP_THE_VENV, MKDOCS, ROOT, STALE_PAGE
 from reading import without_abbreviations
 from red_team_support import append as _append
 from red_team_support import HOSTILE_MARKDOWN, build_in_process
@@ -432,10 +432,8 @@ def test_mkdocs_serve_refuses_hostile_markup(project):
 def make_site(project: Path, site: Path) -> subprocess.CompletedProcess:
     """`make site` in the copy, with this checkout's virtual environment."""
     venv = Path(sys.executable).parent.parent
-    stamp = venv / ".installed"
     return subprocess.run(
-        ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), "-o", str(stamp), "site",
-         f"VENV={venv}", f"SITE={site}"],
+        ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), *KEEP_THE_VENV, "site", f"VENV={venv}", f"SITE={site}"],
         cwd=project, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT
 from mkdocs.config import load_config
 
-pytestmark = pytest.mark.fast
+
 
 
 def handler_name(handler) -> str:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MKDOCS, ROOT, run_build
+from conftest import MKDOCS, ROOT, examples, run_build
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from red_team_support import HOSTILE_MARKDOWN, append, build_in_process, replace, site_markdown, timed
@@ -161,7 +161,7 @@ yaml_scalars = st.one_of(st.text(max_size=40), st.integers(-5, 120), st.booleans
 yaml_values = st.recursive(yaml_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(yaml_keys, inner, max_size=3), max_leaves=8)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(yaml_keys, yaml_values, max_size=7), st.sampled_from([SECTION, "about.md", "index.md"]))
 def test_any_generated_front_matter_is_accepted_as_plain_text_or_refused_with_a_line(data, uri):
     """Property: the schema check never fails otherwise than with a SourceError naming a line;
@@ -179,7 +179,7 @@ def test_any_generated_front_matter_is_accepted_as_plain_text_or_refused_with_a_
             assert isinstance(meta[key], str) and not set(meta[key]) & set('<>&"`{}[]')
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
 def test_any_text_as_front_matter_never_raises_anything_but_a_message(raw):
     try:
@@ -597,7 +597,7 @@ junk = st.sampled_from(["", "% a comment line\n", "@comment{", "}", "text betwee
 bib_files = st.lists(st.one_of(entries, macros, junk), max_size=8).map("".join)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(bib_files)
 def test_the_bib_check_and_pybtex_agree_on_generated_files(text):
     """Property: on any file, both refuse it, or both read the same entries with the same fields."""

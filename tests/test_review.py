@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project, run_build
+from conftest import KEEP_THE_VENV, ROOT, copy_project, run_build
 
 sys.path.insert(0, str(ROOT))  # scripts/ is a package of the project's root
 from scripts import review
@@ -204,6 +204,7 @@ def test_a_moved_page_is_a_rename_whose_old_address_404s(build, pristine, projec
 HOSTILE_REVIEW = 'import sys\n\nsys.stdout.write("No change for readers.\\n")\n'
 
 
+@pytest.mark.slow
 def test_a_hostile_pull_request_is_judged_by_the_bases_code(tmp_path):
     """`make review` on a branch whose scripts/review.py says all is well and whose workflow
     runs on pull_request_target: the summary is the base's, and says in bold what runs."""
@@ -226,7 +227,7 @@ def test_a_hostile_pull_request_is_judged_by_the_bases_code(tmp_path):
     edit(repo / ".github/workflows/pull-request.yml", "  pull_request:\n", "  pull_request:\n  pull_request_target:\n")
     git("commit", "--quiet", "--all", "-m", "all is well")
     result = subprocess.run(
-        ["make", "--no-print-directory", "review", "BASE=main", f"VENV={sys.prefix}"],
+        ["make", "--no-print-directory", *KEEP_THE_VENV, "review", "BASE=main", f"VENV={sys.prefix}"],
         cwd=repo, env=env, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

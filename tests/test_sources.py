@@ -19,7 +19,7 @@ from edition.errors import Refusal
 from edition.guard import sources
 from edition.project import Project, env_names, url_of
 
-pytestmark = pytest.mark.fast
+
 
 
 # The one reader

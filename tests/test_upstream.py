@@ -33,7 +33,7 @@ from conftest import ROOT
 
 from edition.finish import pages as finishing
 
-pytestmark = pytest.mark.fast
+
 
 MATERIAL = files("material") / "templates"
 

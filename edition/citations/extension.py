@@ -237,6 +237,7 @@ class CitationTree(Treeprocessor):
                 record.cites.append(Found(part.get("key"), part.get("locator"), editorial, element.get("raw")))
             replace(element, parents, [])
         check_rendered(self.extension, root, self.md)
+        check_boxes(self.extension, root)
 
     # The rendering pass
 
@@ -467,6 +468,22 @@ def in_admonition(element, parents) -> bool:
             return True
         node = parents.get(node)
     return False
+
+
+# The editors' boxes: the admonition types every format prints as the editors' (CONTRIBUTING.md).
+BOXES = ("note", "update", "chart", "editors")
+
+
+def check_boxes(extension: CitationsExtension, root) -> None:
+    """Every admonition (and collapsible box) is one of the editors' box types."""
+    for node in root.iter():
+        classes = (node.get("class") or "").split()
+        if (node.tag == "div" and "admonition" in classes) or (node.tag == "details" and classes):
+            kinds = [c for c in classes if c != "admonition"]
+            if not kinds or kinds[0] not in BOXES:
+                shown = kinds[0] if kinds else "(none)"
+                extension.refuse(f"an admonition of type '{shown}': the editors' boxes are {', '.join(BOXES)}, which the "
+                                 "site, the PDF and the EPUB all print as the editors'", f" {shown}")
 
 
 def check_rendered(extension: CitationsExtension, root, md: Markdown) -> None:
