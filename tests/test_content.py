@@ -128,11 +128,12 @@ def test_whole_essay_page_has_every_section_in_order(essay, build):
     headings = [h["id"] for h in body.select("h2[id^=section-]")]
     assert headings == [f"section-{n}" for n in range(1, 19)]
     text = author_text_of_whole(soup)
+    # Every word of every section, in order: the sections' whole text, one after the other.
     position = 0
     for section in essay.sections:
-        found = text.find(section.words[:120], position)
-        assert found >= 0, f"section {section.number} missing or out of order"
-        position = found
+        found = text.find(section.words, position)
+        assert found >= 0, f"section {section.number} missing, changed or out of order"
+        position = found + len(section.words)
 
 
 def author_text_of_whole(soup):

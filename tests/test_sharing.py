@@ -70,9 +70,16 @@ def test_a_site_on_a_sub_path_has_no_robots_txt(build, config):
 
 @pytest.mark.parametrize("site_url", ["https://example.org/", "https://example.org", "http://localhost:8000/"])
 def test_a_site_at_a_host_root_gets_robots_txt_naming_its_sitemap(tmp_path, site_url):
+    """As a crawler reads it (Python's robotparser): every page may be fetched, and the sitemap is named."""
+    from urllib.robotparser import RobotFileParser
+
     robots_txt(tmp_path, site_url)
-    lines = (tmp_path / "robots.txt").read_text(encoding="utf-8").splitlines()
-    assert lines == ["User-agent: *", "Allow: /", f"Sitemap: {site_url.rstrip('/')}/sitemap.xml"]
+    crawler = RobotFileParser()
+    crawler.parse((tmp_path / "robots.txt").read_text(encoding="utf-8").splitlines())
+    root = site_url.rstrip("/")
+    for page in ("/", "/essay/14-opsc/", "/bibliography/", "/assets/images/social/index.png"):
+        assert crawler.can_fetch("AnyBot", root + page), page
+    assert crawler.site_maps() == [f"{root}/sitemap.xml"]
 
 
 @pytest.mark.parametrize("site_url", ["https://example.org/essay/", "https://example.org/essay", None, ""])
