@@ -58,6 +58,8 @@ FOOTNOTE_ID = "ref-{key}"  # the notes' ids, as mkdocs-bibtex's footnote_format 
 INLINE_PRIORITY = 177
 TREE_PRIORITY = 18
 COMPOSE_PRIORITY = 19  # after the inline processor (20), which has stashed the markers; before the citations
+# The treeprocessors a collecting pass leaves out: none of them decides where a citation is.
+COLLECT_SKIPS = ("abbr", "toc", "attr_list", "prettify", "edition-charts", "edition-essay-sections", "edition-glossary")
 BIBLIOGRAPHY_MARKER = "<!-- bibliography -->"
 DATE_MARKER = "<!-- date checked -->"
 NOTES_TITLE = "Jump back to note {} in the text"
@@ -102,6 +104,12 @@ class CitationsExtension(Extension):
         md.treeprocessors.register(CitationTree(md, self), "edition-citations", TREE_PRIORITY)
         md.treeprocessors.register(Compose(md, self), "edition-compose", COMPOSE_PRIORITY)
         md.postprocessors.register(Balanced(md, self), "edition-balanced", 0)  # last: the page's content as written
+        if self.collecting:
+            # The collecting pass needs the tree up to the citations: what the page looks like after
+            # them (abbreviations, ids, the table of contents, the composed pages) is the render's.
+            for name in COLLECT_SKIPS:
+                if name in md.treeprocessors:
+                    md.treeprocessors.deregister(name)
 
     def reset(self) -> None:
         self.page = None  # edition.guard.sources.PageSource

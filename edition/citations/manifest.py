@@ -103,7 +103,9 @@ def build(session) -> Manifest:
 def collect(session, page) -> Record:
     """One page rendered with the site's extensions, the citation extension collecting."""
     names, configs = markdown_extensions(session)
-    configs[EXTENSION] = {**configs.get(EXTENSION, {}), "collect": True, "session": session}
+    for name in names:
+        if name.startswith("edition."):
+            configs[name] = {**configs.get(name, {}), "collect": True}
     md = Markdown(extensions=names, extension_configs=configs)
     md.convert(page.body)
     extension = next(e for e in md.registeredExtensions if isinstance(e, CitationsExtension))

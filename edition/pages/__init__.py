@@ -48,7 +48,7 @@ class PagesExtension(Extension):
         self.config = {
             "config_file": ["mkdocs.yml", "The project's configuration; its folder is the project's root."],
             "session": ["", "The build's session (edition/session.py); found from config_file when not given."],
-            "collect": [False, "Unused: the citation extension's collecting pass passes it to every edition extension."],
+            "collect": [False, "The citations' collecting pass (edition/citations/manifest.py): compose, change nothing."],
         }
         super().__init__(**kwargs)
 
@@ -57,6 +57,8 @@ class PagesExtension(Extension):
         self.md = md
         self.page = None
         md.preprocessors.register(WholeEssay(md, self), "edition-essay", 34)  # after edition-page (36), before snippets (32)
+        if self.getConfig("collect"):
+            return  # the citations' collecting pass needs the whole essay's text, and nothing after it
         md.treeprocessors.register(Glossary(md, self), "edition-glossary", 19)  # after inline (20), with its stash
         md.treeprocessors.register(Charts(md, self), "edition-charts", 6.5)  # after attr_list (8) and abbr (7)
         md.treeprocessors.register(EssaySections(md, self), "edition-essay-sections", 6)  # before toc (5)
