@@ -63,6 +63,10 @@ COLLECT_SKIPS = ("abbr", "toc", "attr_list", "prettify", "edition-charts", "edit
 BIBLIOGRAPHY_MARKER = "<!-- bibliography -->"
 DATE_MARKER = "<!-- date checked -->"
 NOTES_TITLE = "Jump back to note {} in the text"
+NOTES_ID = "notes"
+NOTES_HEADING = "Notes"
+NOTE_NAME = "Note {}"  # what a screen reader says for a note's marker, not the bare figure
+BACKLINK_NAME = "Back to note {} in the text"
 BACKLINK_TEXT = "\u21a9"  # ↩, as Python-Markdown's footnotes write it
 
 
@@ -297,8 +301,13 @@ class CitationTree(Treeprocessor):
     def notes(self, notes: dict) -> etree.Element:
         """The page's notes, as Python-Markdown's footnotes are written, each with its number and back links."""
         registry = self.extension.session.registry
-        block = etree.Element("div", {"class": "footnote", "data-search-exclude": ""})
+        # DPUB-ARIA, as Pandoc and Quarto write notes: the notes a landmark with a heading,
+        # each marker a note reference and each back link a back link, named in words.
+        block = etree.Element("div", {"class": "footnote", "role": "doc-endnotes", "aria-labelledby": NOTES_ID,
+                                      "data-search-exclude": ""})
         etree.SubElement(block, "hr")
+        heading = etree.SubElement(block, "h2", {"id": NOTES_ID, "class": "notes-title"})
+        heading.text = NOTES_HEADING
         listing = etree.SubElement(block, "ol")
         for key, (number, locator, markers) in notes.items():
             item = etree.SubElement(listing, "li", {"id": f"fn:{FOOTNOTE_ID.format(key=key)}", "value": str(number)})
@@ -313,7 +322,9 @@ class CitationTree(Treeprocessor):
                 paragraph.extend(list(first))
             last = paragraph[-1] if len(paragraph) else None
             for index, marker in enumerate(markers):
+                name = BACKLINK_NAME.format(number) + (f" ({index + 1} of {len(markers)})" if len(markers) > 1 else "")
                 link = etree.SubElement(paragraph, "a", {"class": "footnote-backref", "href": f"#{marker}",
+                                                         "role": "doc-backlink", "aria-label": name,
                                                          "title": NOTES_TITLE.format(number)})
                 link.text = BACKLINK_TEXT
                 if index == 0:
@@ -438,7 +449,8 @@ def date_checked(session, page) -> tuple[str, str | None]:
 
 def note_marker(key: str, number: int, marker_id: str) -> etree.Element:
     sup = etree.Element("sup", {"id": marker_id})
-    link = etree.SubElement(sup, "a", {"class": "footnote-ref", "href": f"#fn:{FOOTNOTE_ID.format(key=key)}"})
+    link = etree.SubElement(sup, "a", {"class": "footnote-ref", "href": f"#fn:{FOOTNOTE_ID.format(key=key)}",
+                                       "role": "doc-noteref", "aria-label": NOTE_NAME.format(number)})
     link.text = str(number)
     return sup
 

@@ -66,6 +66,10 @@ def head(page, session, options, site: Path, offline: bool) -> None:
     head.insert(1, html.element("meta", {"http-equiv": "Content-Security-Policy", "content": ""}))
     head.insert(2, html.element("meta", {"name": "referrer", "content": "no-referrer"}))
     title = source.meta["title"] if source else config.get("site_name")
+    if source is not None and source.src_uri == "index.md":
+        # The home page is the site: its window title is the site's name, not "Home" or the name twice.
+        for element in head.iter(f"{html.HTML}title"):
+            element.text = config.get("site_name")
     description = (source.meta.get("description") if source else None) or config.get("site_description")
     image = alt = None
     if source is not None and not offline and project.site_url:

@@ -399,7 +399,7 @@ def check_url(value: str, resource: bool) -> str | None:
 
 
 CSS_FUNCTIONS = {"rgb", "rgba", "hsl", "hsla", "var", "calc", "min", "max", "clamp", "translate", "translatex",
-                 "translatey", "rotate", "scale", "not", "is", "where"}  # fmt: skip
+                 "translatey", "rotate", "scale", "not", "is", "where", "has"}  # fmt: skip
 
 
 MAX_CSS_NESTING = 8

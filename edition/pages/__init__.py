@@ -14,12 +14,15 @@
   definition list, so that they are written once.
 - The charts: a paragraph `{ .chart data-figure="name" }` becomes the chart and
   its table (edition/pages/charts.py).
+- The headings' permalinks stay out of the headings' accessible names, and each
+  abbreviation's first appearance on a page can be focused to show its meaning.
 
 A marker is an HTML comment, which Python-Markdown keeps as raw HTML wherever
 it is not code, so the guide can show markers in code without composing them.
 
 Tests: tests/test_content.py (the whole essay holds every section's words, in
-order), tests/test_abbreviations.py (the glossary), tests/test_charts.py.
+order), tests/test_abbreviations.py (the glossary), tests/test_charts.py,
+tests/test_accessibility.py (the headings' names).
 """
 
 from __future__ import annotations
@@ -60,8 +63,10 @@ class PagesExtension(Extension):
         if self.getConfig("collect"):
             return  # the citations' collecting pass needs the whole essay's text, and nothing after it
         md.treeprocessors.register(Glossary(md, self), "edition-glossary", 19)  # after inline (20), with its stash
+        md.treeprocessors.register(Abbreviations(md), "edition-abbreviations", 6.8)  # after abbr (7) has marked them
         md.treeprocessors.register(Charts(md, self), "edition-charts", 6.5)  # after attr_list (8) and abbr (7)
         md.treeprocessors.register(EssaySections(md, self), "edition-essay-sections", 6)  # before toc (5)
+        md.treeprocessors.register(Permalinks(md), "edition-permalinks", 4)  # after toc (5) has written them
 
     def reset(self) -> None:
         self.page = None
@@ -148,6 +153,38 @@ def rebase(address: str, source: str, target: str) -> str:
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
     relative = posixpath.relpath(resolved, posixpath.dirname(target) or ".")
     return relative + hash_ + fragment
+
+
+class Abbreviations(Treeprocessor):
+    """The first time an abbreviation appears on a page, it can be focused (and tapped): Material's
+    tooltips (`content.tooltips`) then show what it stands for. Only the first, so that the Tab
+    key does not stop at every "OPSC" of a page."""
+
+    def run(self, root: etree.Element) -> None:
+        seen = set()
+        in_links = {id(abbr) for link in root.iter("a") for abbr in link.iter("abbr")}  # a link is focusable itself
+        for element in root.iter("abbr"):
+            term = (element.text or "").strip()
+            if term and term not in seen and element.get("title") and id(element) not in in_links:
+                seen.add(term)
+                element.set("tabindex", "0")
+
+
+class Permalinks(Treeprocessor):
+    """A heading's permalink (the toc extension's `¶`) is left out of the heading's name and the Tab order.
+
+    A screen reader reads a heading by its whole content, so "14. OPSC" would be
+    heard as "14. OPSC pilcrow"; the table of contents links every heading, so
+    the permalink is a mouse's convenience: hidden from assistive technology
+    and out of the Tab order (`tabindex="-1"`, so that it is never a focusable
+    hidden element).
+    """
+
+    def run(self, root: etree.Element) -> None:
+        for link in root.iter("a"):
+            if "headerlink" in (link.get("class") or "").split():
+                link.set("aria-hidden", "true")
+                link.set("tabindex", "-1")
 
 
 class Glossary(Treeprocessor):
