@@ -118,15 +118,19 @@ def article_text(page) -> str:
 
 
 def test_bibliography_lists_every_entry_once_with_backlinks(build, bib):
+    """A list of sources (a screen reader announces "list, 22 items"), each item the source's
+    reference and the places citing it."""
     page = article(build.soup("bibliography/index.html"))
-    references = page.select(".reference")
+    [listing] = page.select("ul.sources")
+    references = listing.find_all("li", recursive=False)
     assert sorted(r["id"] for r in references) == sorted(bib)
+    assert all(r.select_one(".reference") and r.select_one(".cited-in") for r in references)
     citing: dict[str, set[str]] = {}
     for path in sorted((ROOT / "docs").rglob("*.md")):
         for key in cited_keys(path):
             citing.setdefault(key, set()).add(path.relative_to(ROOT / "docs").with_suffix("").as_posix())
     for reference in references:
-        backlinks = reference.find_next_sibling(class_="cited-in")
+        backlinks = reference.select_one(".cited-in")
         targets = {a["href"].split("#")[0].strip("./").removesuffix("/") for a in backlinks.find_all("a")}
         expected = {uri for uri in citing.get(reference["id"], set())}
         assert targets == expected, reference["id"]
@@ -143,8 +147,8 @@ def page_url_from_href(href: str) -> str:
 def test_bibliography_is_sorted_by_author_then_year(build):
     """As a reader reads the list: by the first words of each entry (its author, or its
     organisation), then by the year; every source of references.bib in it once."""
-    entries = article(build.soup("bibliography/index.html")).select(".reference")
-    texts = [" ".join(entry.get_text(" ").split()) for entry in entries]
+    entries = article(build.soup("bibliography/index.html")).select("ul.sources > li")
+    texts = [" ".join(entry.select_one(".reference").get_text(" ").split()) for entry in entries]
     authors = [text.split(". ", 1)[0].lower() for text in texts]
     assert authors == sorted(authors)
     keys = [entry["id"] for entry in entries]

@@ -78,7 +78,7 @@ def test_backlinks_land_on_the_right_kind_of_citation(build):
 
 def test_a_source_cited_by_author_and_editors_on_one_page(build):
     """Section 14: note 5 and the editors' update both cite the UNOG press release of 2010."""
-    block = article(build.soup("bibliography/index.html")).find(id="UNOG2010committee").find_next_sibling(class_="cited-in")
+    block = article(build.soup("bibliography/index.html")).find(id="UNOG2010committee").select_one(".cited-in")
     anchors = [a["href"].split("#")[1] for a in block.find_all("a")]
     assert anchors == ["fnref:ref-UNOG2010committee", "cite-UNOG2010committee-2"]
 

@@ -362,21 +362,28 @@ class Compose(Treeprocessor):
                 self.date_checked(root, placeholder, page)
 
     def bibliography(self, root, placeholder: str, page) -> None:
+        """The list of sources, a list: each source an item (its id the key) holding the reference and
+        the places that cite it, so that a screen reader announces a list of N sources."""
         extension = self.extension
         found = [(parent, p) for parent in root.iter() for p in parent if p.tag == "p" and (p.text or "") == placeholder]
         if page.meta.get("compose") != "bibliography" or not found:
             return
         parent, paragraph = found[0]
-        if extension.collecting:
-            parent.remove(paragraph)
-            return
-        holder = etree.Element("div")
-        self.md.parser.parseChunk(holder, bibliography_markdown(extension.session, page))
-        self.md.treeprocessors["inline"].run(holder)
         index = list(parent).index(paragraph)
         parent.remove(paragraph)
-        for offset, child in enumerate(list(holder)):
-            parent.insert(index + offset, child)
+        if extension.collecting:
+            return
+        listing = etree.Element("ul", {"class": "sources"})
+        for key, reference, cited in bibliography_entries(extension.session, page):
+            item = etree.SubElement(listing, "li", {"id": key})
+            for text, kind in ((reference, "reference"), (cited, "cited-in")):
+                holder = etree.Element("div")
+                self.md.parser.parseChunk(holder, text)
+                self.md.treeprocessors["inline"].run(holder)
+                block = holder[0]
+                block.set("class", kind)
+                item.append(block)
+        parent.insert(index, listing)
 
     def date_checked(self, root, placeholder: str, page) -> None:
         extension = self.extension
@@ -403,22 +410,21 @@ def stashed(md: Markdown) -> dict[str, str]:
     }
 
 
-def bibliography_markdown(session, page) -> str:
-    """Every source, sorted by author and year, with the places that cite it (the manifest's backlinks)."""
+def bibliography_entries(session, page) -> list[tuple[str, str, str]]:
+    """(key, reference, "Cited in …") as Markdown, for every source, sorted by author and year."""
     registry = session.registry
-    blocks = []
+    entries = []
     for key in registry.sorted_keys():
-        blocks.append(f"{registry.reference_text(Citation(key=key))}\n{{ #{key} .reference }}")
         links = session.manifest.backlinks.get(key, [])
         if links:
-            cited = ", ".join(
+            cited = "Cited in " + ", ".join(
                 f"[{link.label}]({posixpath.relpath(link.src_uri, posixpath.dirname(page.src_uri) or '.')}#{link.anchor})"
                 for link in links
-            )
-            blocks.append(f"Cited in {cited}.\n{{ .cited-in }}")
+            ) + "."
         else:
-            blocks.append("Not cited on any page.\n{ .cited-in }")
-    return "\n\n".join(blocks)
+            cited = "Not cited on any page."
+        entries.append((key, registry.reference_text(Citation(key=key)), cited))
+    return entries
 
 
 def date_checked(session, page) -> tuple[str, str | None]:

@@ -32,7 +32,7 @@ from edition.citations.grammar import Cite, bib_text
 
 
 # Where a reference's first sentence ends and its addresses begin (EditionStyle.format_web_refs).
-WEB_REFS = re.compile(r"\. (?:Online|Last checked on|Archived copy|Current page)\b")
+WEB_REFS = re.compile(r"\. (?:Online|Last checked on|Archived copy|The original address|Current page)\b")
 
 
 def human_date(value) -> str:
@@ -50,15 +50,39 @@ def url_field(name: str):
     return field(name, raw=True, apply_func=lambda url: url.replace("\\%", "%"))
 
 
+def site_name(url: str) -> str:
+    """A link's words: the site's name as its address gives it ("unodc.org"), not a 100-character address."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url.replace("\\%", "%")).hostname or url
+    return host.removeprefix("www.")
+
+
+def address_field(name: str):
+    """A link to the address in a field, named by its site."""
+    return href(url_field(name))[field(name, raw=True, apply_func=lambda url: site_name(url))]
+
+
 class EditionStyle(PlainStyle):
-    """Plain style, plus archived and current addresses and the day they were checked."""
+    """Plain style, plus archived and current addresses and the day they were checked.
+
+    A reader (and a screen reader) meets each address as a link named by its site.
+    An address that no longer works (the entry has an `archived` copy) comes after
+    the archived copy and says so, so that the first link a reader taps works.
+    """
 
     def format_web_refs(self, e):
+        if "archived" in e.fields:
+            return join(sep=" ")[
+                sentence[words["Archived copy:", address_field("archived")]],
+                optional[sentence[words["The original address no longer works:", address_field("url")]]],
+                optional[sentence[words["Current page:", address_field("current")]]],
+                optional[sentence[words["Last checked on", field("urldate", raw=True, apply_func=human_date)]]],
+            ]
         return join(sep=" ")[
-            optional[sentence[words["Online:", href(url_field("url"))[url_field("url")]]]],
+            optional[sentence[words["Online:", address_field("url")]]],
+            optional[sentence[words["Current page:", address_field("current")]]],
             optional[sentence[words["Last checked on", field("urldate", raw=True, apply_func=human_date)]]],
-            optional[sentence[words["Archived copy:", href(url_field("archived"))[url_field("archived")]]]],
-            optional[sentence[words["Current page:", href(url_field("current"))[url_field("current")]]]],
         ]
 
 
