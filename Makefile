@@ -39,7 +39,7 @@ ACE_CLI := .cache/ace/node_modules/.bin/ace-cli
 .PHONY: help serve check test test-properdocs site verify bench clean browser lint linkcheck screenshots lock pdf-ua review review-site review-summary review-screenshots
 
 help:
-	@echo "make serve   preview the site with live reload on http://127.0.0.1:8000"
+	@echo "make serve   preview the site with live reload on http://127.0.0.1:8000 (or the next free port)"
 	@echo "make test    run every check that CI runs"
 	@echo "make check   the quick loop before you push: the strict build and the fast tests (under 20 s)"
 	@echo "make test-properdocs  the same checks, with ProperDocs building the site instead of MkDocs"
@@ -94,8 +94,10 @@ lock: $(STAMP)
 	echo "cffconvert==$(CFFCONVERT)" | $(LOCK) - -c requirements-build.txt --no-header -o .cache/cffconvert.lock
 	{ sed -n '1,2p' requirements-cffconvert.txt; cat .cache/cffconvert.lock; } > requirements-cffconvert.new && mv requirements-cffconvert.new requirements-cffconvert.txt
 
+# The preview, on the first free port from 8000 (a second preview takes the next one).
 serve: $(RUNTIME_STAMP)
-	SITE_URL=http://127.0.0.1:8000/ $(BIN)/$(MKDOCS) serve --livereload --dev-addr 127.0.0.1:8000
+	@port=$$($(BIN)/python -m scripts.free_port 8000) && echo "The preview: http://127.0.0.1:$$port/" && \
+	SITE_URL=http://127.0.0.1:$$port/ $(BIN)/$(MKDOCS) serve --livereload --dev-addr 127.0.0.1:$$port
 
 test: $(STAMP) lint browser $(CFFCONVERT_BIN) $(ACE_CLI)
 	$(BIN)/python -m pytest

@@ -184,14 +184,21 @@ def check(text: str, src_uri: str) -> dict:
 
 
 def _explain(error: ValidationError, model, key_lines: dict[str, int], first_line: int) -> SourceError:
-    problem = error.errors()[0]
+    # A key that is not allowed explains a missing one (a typo: `descripton:`), so it is named first.
+    problems = sorted(error.errors(), key=lambda p: p["type"] != "extra_forbidden")
+    problem = problems[0]
     loc = [str(part) for part in problem["loc"]]
     key = loc[0] if loc else ""
     line = key_lines.get(key, first_line)
     allowed = ", ".join(model.model_fields)
     if problem["type"] == "extra_forbidden":
+        import difflib
+
+        missing = [str(p["loc"][0]) for p in problems if p["type"] == "missing" and p["loc"]]
+        close = difflib.get_close_matches(key, missing or list(model.model_fields), n=1, cutoff=0.7)
+        guess = f"; did you mean '{close[0]}'?" if close else ""
         return SourceError(
-            line, f"front matter key '{key}' is not allowed on {KIND_NAMES[model]} (allowed: {allowed})"
+            line, f"front matter key '{key}' is not allowed on {KIND_NAMES[model]}{guess} (allowed: {allowed})"
         )
     if problem["type"] == "missing":
         return SourceError(first_line, f"front matter key '{key}' is missing ({KIND_NAMES[model]} needs it)")
@@ -253,6 +260,10 @@ def load_yaml(text: str, first_line: int = 1, max_depth: int = 3, max_events: in
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else first_line
+        text_line = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
+        if text_line.count('"') > 2 or (text_line.count("'") > 2 and ": '" in text_line):
+            raise SourceError(line, "a value in quotes holds the same quote inside it, which ends it early: "
+                              "write quotations in a title or description with “ ”") from None
         raise SourceError(line, f"the YAML cannot be read: {error.problem or error}") from None
     except yaml.YAMLError as error:
         raise SourceError(first_line, f"the YAML cannot be read: {error}") from None

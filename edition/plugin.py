@@ -11,7 +11,8 @@ edition check`, then `finish`). Its events, in code order:
 
     on_startup          remember whether this is `mkdocs serve`
     on_config (100)     the session: every source checked, every citation found and
-                        numbered; its refusals stop the build, in every mode
+                        numbered; its refusals stop the build, in every mode (and are
+                        shown again when a preview's next build makes the same mistake)
     on_page_read_source the generator reads exactly the text the guard checked
     on_page_markdown    ...and its front matter the way the guard read it
     on_env (200)        the theme's compiled templates kept between builds (Jinja's
@@ -54,6 +55,7 @@ class EditionPlugin(BasePlugin[EditionConfig]):
     def on_config(self, config):
         from edition import session as sessions
 
+        forget_logged_messages()
         self.session = sessions.prepare(config.config_file_path)
         for name in EXTENSIONS:
             if name not in config.markdown_extensions:
@@ -110,6 +112,22 @@ class EditionPlugin(BasePlugin[EditionConfig]):
 
         server._inject_js_into_html = inject_with_hash
         return server
+
+
+def forget_logged_messages() -> None:
+    """Let a message be shown again in the next build of `mkdocs serve`.
+
+    MkDocs' command line filters its build log so that a message is shown only once
+    per process (`mkdocs.utils.DuplicateFilter`, on the build module's logger): the
+    same mistake made twice in one preview would show its message the first time
+    and only "Aborted with a BuildError!" the second. Each build starts with the
+    filter's memory empty. An internal of MkDocs (and ProperDocs): tests/test_upstream.py
+    names it.
+    """
+    for name in ("mkdocs.commands.build", "properdocs.commands.build"):
+        for memory in logging.getLogger(name).filters:
+            if isinstance(getattr(memory, "msgs", None), set):
+                memory.msgs.clear()
 
 
 def offline_build(config) -> bool:

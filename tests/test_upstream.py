@@ -201,6 +201,18 @@ def test_materials_note_previews_read_the_markup_the_notes_are_written_in():
     assert ".footnote-ref" in bundle and "footnote" in bundle
 
 
+def test_mkdocs_filters_its_build_log_with_a_memory_the_plugin_empties():
+    """A DuplicateFilter with a `msgs` set on the build module's logger (edition/plugin.py,
+    `forget_logged_messages`), added by MkDocs' command line."""
+    import inspect
+
+    import mkdocs.__main__
+    from mkdocs.utils import DuplicateFilter
+
+    assert isinstance(DuplicateFilter().msgs, set)
+    assert "build.log.addFilter(utils.DuplicateFilter())" in inspect.getsource(mkdocs.__main__)
+
+
 def test_mkdocs_live_reload_injection_is_the_internal_the_plugin_wraps():
     from mkdocs.livereload import LiveReloadServer
 

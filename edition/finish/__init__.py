@@ -95,9 +95,10 @@ def finish(site: Path, session, options, *, offline: bool) -> Finished:
     site = Path(site)
     result = Finished()
     result.pages = read_pages(site, session)
+    references = steps.sources_of(result.pages)
     for page in result.pages:
         steps.head(page, session, options, site, offline)
-        steps.article(page, session, options, offline)
+        steps.article(page, session, options, offline, references)
         steps.chrome(page, session, offline)
     result.policy = policies.theme_policy(session.project, {page.depth for page in result.pages}, offline)
     from edition.finish.verify import rendered_citations

@@ -120,7 +120,8 @@ def write_policy(page, policy) -> None:
 # The article
 
 
-def article(page, session, options, offline: bool) -> None:
+def article(page, session, options, offline: bool, references: dict) -> None:
+    """`references`: key -> the list of sources' entry (its tree), for the page's printed sources."""
     article = page.article
     source = page.source
     if article is None or source is None:
@@ -129,7 +130,47 @@ def article(page, session, options, offline: bool) -> None:
         cff = session.sources.citation_file
         url = session.project.canonical_url(source.src_uri) or source.src_uri
         append_html(article, cite_box.box(cite_box.citation(source.meta, cff, url)))
+    print_sources(article, references)
     append_html(article, downloads(page, session, options, offline))
+
+
+def print_sources(article, references: dict) -> None:
+    """On paper, the editors' short citations ("UNODC 2009") need their sources: the entries of the
+    list of sources they link to, printed after the page (hidden on screens, edition.css)."""
+    import copy
+
+    keys = []
+    for link in article.iter(f"{html.HTML}a"):
+        if "editorial-cite" in html.classes(link):
+            key = (link.get("href") or "").partition("#")[2]
+            if key in references and key not in keys:
+                keys.append(key)
+    if not keys:
+        return
+    section = html.element("section", {"class": "edition-print-sources editorial", "aria-labelledby": "printed-sources"})
+    heading = html.element("h2", {"id": "printed-sources"}, "Sources the editors cite on this page")
+    listing = html.element("ul", {"class": "sources"})
+    section.extend([heading, listing])
+    for key in keys:
+        item = html.element("li")
+        entry = copy.deepcopy(references[key])
+        entry.attrib.pop("id", None)
+        item.append(entry)
+        listing.append(item)
+    article.append(section)
+
+
+def sources_of(pages) -> dict:
+    """key -> the reference of the list of sources (the page composed with `compose: bibliography`)."""
+    for page in pages:
+        if page.source is not None and page.source.meta.get("compose") == "bibliography" and page.article is not None:
+            found = {}
+            for item in page.article.iter(f"{html.HTML}li"):
+                reference = next((p for p in item if "reference" in html.classes(p)), None)
+                if item.get("id") and reference is not None:
+                    found[item.get("id")] = reference
+            return found
+    return {}
 
 
 def downloads(page, session, options, offline: bool) -> str:
@@ -181,6 +222,14 @@ def append_html(parent, markup: str) -> None:
 
 def chrome(page, session, offline: bool) -> None:
     edit_button(page, session)
+    for sidebar in page.body.iter(f"{html.HTML}div"):
+        if "md-sidebar--secondary" in html.classes(sidebar):
+            for nav in list(sidebar.iter(f"{html.HTML}nav")):
+                if "md-nav--secondary" in html.classes(nav) and not list(nav.iter(f"{html.HTML}a")):
+                    # Material writes the table of contents' landmark on a page with no headings: an
+                    # empty "Table of contents" a screen reader would announce and find nothing in.
+                    parent = next(p for p in sidebar.iter() if nav in list(p))
+                    parent.remove(nav)
     for node in page.body.iter(f"{html.HTML}div"):
         if "md-search" in html.classes(node) and node.get("role") == "dialog":
             node.set("aria-label", SEARCH_DIALOG_NAME)

@@ -77,7 +77,7 @@ ELEMENTS = {
               "spellcheck", "required"},
     "label": {"for"}, "button": {"type"},
     # Content (Markdown and its extensions, the edition's hooks)
-    "article": set(), "div": set(), "span": set(), "p": set(), "hr": set(), "br": set(),
+    "article": set(), "section": set(), "div": set(), "span": set(), "p": set(), "hr": set(), "br": set(),
     "h1": set(), "h2": set(), "h3": set(), "h4": set(), "h5": set(), "h6": set(),
     "a": {"href", "rel", "target", "type", "hreflang"},
     "img": {"src", "alt", "width", "height", "loading", "decoding"},
@@ -228,6 +228,9 @@ class _Checker:
                 self.add("the page's head must begin with its character set, <meta charset>", "<head")
         if in_article:
             self.article_names(element, name)
+            if name == "img" and element.get("alt") is None:
+                self.add("an image needs a text alternative, what it shows in words: ![what it shows](file.png) "
+                         '(alt="" for an image that only decorates)', "![\0<img")
         allowed = ELEMENTS[name] | GLOBAL
         for attribute, value in element.attrib.items():
             if attribute not in allowed:

@@ -186,6 +186,11 @@ def check(project: Project) -> Sources:
             else:
                 sources.assets.append(relative)
     problems += [Problem(*p, SOURCE_GUARD) for p in front_matter.check_sections(sections)]
+    in_nav = {entry.src_uri for entry in project.nav}
+    for src_uri in sources.pages:
+        if project.nav and src_uri not in in_nav:
+            problems.append(Problem("mkdocs.yml", None, f"docs/{src_uri} is not in the navigation: add it under nav: in "
+                                    "mkdocs.yml, where readers should find it (CONTRIBUTING.md, \"Add a page\")", SOURCE_GUARD))
     problems += duplicate_bodies(sources.pages)
     order = project.page_sources()
     sources.pages = {uri: sources.pages[uri] for uri in order if uri in sources.pages}
