@@ -11,7 +11,8 @@
 - `chrome`: the edit button opens the file the page's words are in (the
   contributors' guide, references.bib for the list of sources, the
   abbreviations for the glossary); Material's search dialog gets a name, which
-  its template does not give it (axe's `aria-dialog-name`); search waits for the
+  its template does not give it (axe's `aria-dialog-name`); an empty table of
+  contents is not announced; search waits for the
   first query (the stand-in worker, overrides/assets/javascripts/workers/lazy-search.js,
   is named in Material's `__config`); in the offline copy, the "not found" page's
   links lead into the copy.
@@ -233,6 +234,7 @@ def chrome(page, session, offline: bool) -> None:
     for node in page.body.iter(f"{html.HTML}div"):
         if "md-search" in html.classes(node) and node.get("role") == "dialog":
             node.set("aria-label", SEARCH_DIALOG_NAME)
+
     if not offline:
         lazy_search(page)
     elif page.source is None:
