@@ -234,7 +234,6 @@ def chrome(page, session, offline: bool) -> None:
     for node in page.body.iter(f"{html.HTML}div"):
         if "md-search" in html.classes(node) and node.get("role") == "dialog":
             node.set("aria-label", SEARCH_DIALOG_NAME)
-
     if not offline:
         lazy_search(page)
     elif page.source is None:
