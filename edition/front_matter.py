@@ -184,8 +184,10 @@ def check(text: str, src_uri: str) -> dict:
 
 
 def _explain(error: ValidationError, model, key_lines: dict[str, int], first_line: int) -> SourceError:
-    # A key that is not allowed explains a missing one (a typo: `descripton:`), so it is named first.
-    problems = sorted(error.errors(), key=lambda p: p["type"] != "extra_forbidden")
+    # A key that is not allowed explains a missing one (a misspelt key), so it is named first.
+    problems = error.errors()
+    if any(p["type"] == "missing" for p in problems):
+        problems = sorted(problems, key=lambda p: p["type"] != "extra_forbidden")
     problem = problems[0]
     loc = [str(part) for part in problem["loc"]]
     key = loc[0] if loc else ""

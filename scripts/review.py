@@ -141,7 +141,9 @@ REPLACED = {"svg", "math", "img", "iframe", "video", "audio", "canvas", "object"
 # Where a screenshot may start: a section heading or a figure (a chart), by its id.
 PLACES = {"h2", "h3", "h4", "h5", "h6", "figure"}
 # The theme's furniture inside the article: the edit button and the heading's permalink.
-FURNITURE = {"headerlink", "md-content__button"}
+# The page's furniture, and what it repeats only for paper (the editors' sources printed after
+# a page, hidden on screens): neither is news in a page's words.
+FURNITURE = {"headerlink", "md-content__button", "edition-print-sources"}
 # What, in the article of a section page, is not the author's running text: the editors'
 # boxes and statements, the notes, and the "Cite this section" box (as tests/reading.py reads it).
 EDITORS = {"admonition", "editorial", "editors-title", "footnote"}

@@ -33,8 +33,8 @@ def published_links(build) -> dict[str, set[str]]:
     """Each source's links on the list of sources, as a reader's browser follows them."""
     page = article(build.soup("bibliography/index.html"))
     links = {}
-    for reference in page.select("p.reference[id]"):
-        links[reference["id"]] = {a["href"] for a in reference.find_all("a", href=True)}
+    for source in page.select("ul.sources > li[id]"):
+        links[source["id"]] = {a["href"] for a in source.select_one(".reference").find_all("a", href=True)}
     return links
 
 

@@ -40,12 +40,14 @@ def channels(page):
     """Each h2 section of the page with a reporting channel: (heading, its elements)."""
     result = []
     for h2 in page.find_all("h2"):
+        if h2.find_parent(class_="edition-print-sources"):
+            continue  # the editors' sources, printed after the page
         body = []
         for sibling in h2.find_next_siblings():
             if sibling.name == "h2":
                 break
             body.append(sibling)
-        if h2.get_text().strip("¶ ") != "Not listed here":
+        if h2.get_text().strip("¶ ") not in ("Not listed here", "How these were checked"):
             result.append((h2.get_text().strip("¶ "), body))
     return result
 
@@ -163,7 +165,7 @@ def test_sources_checked_on_different_days_give_the_span():
     assert checked(bib, ["A2026a", "B2026b"]) == ("between 3 November 2026 and 28 November 2026", None)
     assert checked(bib, ["B2026b"]) == ("on 28 November 2026", None)
     source = (ROOT / "docs" / "take-action.md").read_text(encoding="utf-8")
-    assert "cited beside it, <!-- date checked -->." in source
+    assert "against each service's official page, <!-- date checked -->." in source
 
 
 @pytest.mark.parametrize("extra", ["", ", urldate = {28 November 2026}"], ids=["missing", "not ISO"])

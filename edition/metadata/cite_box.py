@@ -5,7 +5,8 @@ address of the page, in plain words and as BibTeX. The finishing step builds
 both from the page's front matter, `site_url` and CITATION.cff, and puts them,
 in a collapsed box with the stable anchor `#cite-this-section`, at the end of
 the article, marked as the editors' (class `editorial`) so that it is never
-taken for the author's text, and left out of search.
+taken for the author's text, and left out of search; its BibTeX has Material's
+copy button.
 
 Tests: tests/test_cite_this.py::test_every_section_page_has_a_cite_box,
 tests/test_cite_this.py::test_no_cite_box_outside_the_section_pages.
@@ -72,6 +73,8 @@ def box(c: dict) -> str:
         f"<summary>Cite this section</summary>\n"
         f"<p>{plain(c)}</p>\n"
         f"<p>BibTeX:</p>\n"
-        f'<pre><code class="language-bibtex">{html.escape(bibtex(c))}</code></pre>\n'
+        # `copy`: Material's copy button on this code block alone (its content.code.copy on every
+        # block would give each its own unnamed navigation landmark: axe's landmark-unique).
+        f'<pre class="copy"><code class="language-bibtex">{html.escape(bibtex(c))}</code></pre>\n'
         f"</details>\n"
     )

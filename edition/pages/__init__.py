@@ -22,7 +22,7 @@ it is not code, so the guide can show markers in code without composing them.
 
 Tests: tests/test_content.py (the whole essay holds every section's words, in
 order), tests/test_abbreviations.py (the glossary), tests/test_charts.py,
-tests/test_accessibility.py (the headings' names).
+tests/test_people.py (the headings' names, the abbreviations in focus).
 """
 
 from __future__ import annotations
