@@ -93,7 +93,7 @@ class CitationFile(_Strict):
     authors: Annotated[list[Author], Field(min_length=1, max_length=50)]
     version: Annotated[StrictStr, Field(pattern=r"^\d+\.\d+\.\d+$")]
     date_released: Annotated[StrictStr, Field(pattern=r"^\d{4}-\d\d-\d\d$")] = Field(alias="date-released")
-    license: Annotated[StrictStr, Field(min_length=1, max_length=200)] | None = None
+    license: Annotated[list[Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9.+-]+$")]], Field(min_length=1)] | None = None
     url: Address | None = None
     preferred_citation: PreferredCitation = Field(alias="preferred-citation")
 

@@ -72,6 +72,8 @@ def box(c: dict) -> str:
         f'<details class="cite editorial" id="{ANCHOR}" data-search-exclude="">\n'
         f"<summary>Cite this section</summary>\n"
         f"<p>{plain(c)}</p>\n"
+        f'<p class="rights">The essay is © {html.escape(c["author"])}, all rights reserved: quote it with '
+        f"attribution. The edition's notes are CC BY 4.0.</p>\n"
         f"<p>BibTeX:</p>\n"
         # `copy`: Material's copy button on this code block alone (its content.code.copy on every
         # block would give each its own unnamed navigation landmark: axe's landmark-unique).

@@ -9,7 +9,8 @@ head as `<script type="application/ld+json">`, which is data and is never
 executed. Author and date come from CITATION.cff (edition/metadata/citation_file.py).
 Each section is `isPartOf` the essay, whose `@id` and `url` are the whole-essay
 page's; a page with a share card (edition/metadata/cards.py) names it as its
-`image`, as its Open Graph and Twitter tags do.
+`image`, as its Open Graph and Twitter tags do. The essay's pages name its
+rights (© the author, all rights reserved); the editors' pages their licence (CC BY 4.0).
 
 Tests: tests/test_cite_this.py (the JSON-LD), tests/test_sharing.py (it agrees with Open Graph and Twitter).
 """
@@ -54,6 +55,12 @@ def data(session, page, image: str | None) -> dict:
             "creator": {"@type": "Organization", "name": cff.edition_authors},
         }
     result["inLanguage"] = project.language
+    if result["@type"] == "Article":
+        # The essay: the author's, all rights reserved (mkdocs.yml's copyright says so in words).
+        result["copyrightHolder"] = result["author"]
+        result["copyrightNotice"] = f"© {cff.essay.authors[0].name}, all rights reserved; quote it with attribution"
+    else:
+        result["license"] = EDITORS_LICENSE
     if image:
         result["image"] = image
     description = page.meta.get("description") if page else project.config.get("site_description")
@@ -62,6 +69,9 @@ def data(session, page, image: str | None) -> dict:
     if citations:
         result["citation"] = citations
     return {"@context": "https://schema.org", **result}
+
+
+EDITORS_LICENSE = "https://creativecommons.org/licenses/by/4.0/"  # the editors' work (LICENSE, CITATION.cff)
 
 
 def script_text(value: dict) -> str:
