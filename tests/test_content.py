@@ -58,7 +58,26 @@ def test_section_text_is_verbatim(number, essay, build):
     path = section_files()[number - 1]
     soup = build.soup(page_url(path))
     expected = essay.sections[number - 1].words
-    assert author_text(soup, front_matter(path)["heading"]) == expected
+    found = author_text(soup, front_matter(path)["heading"])
+    assert found == expected, word_difference(expected, found, path)
+
+
+def word_difference(expected: str, found: str, path) -> str:
+    """Where a page's words first differ from the essay's, named by file and line, and what to do."""
+    ours, theirs = found.split(), expected.split()
+    at = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
+    before = " ".join(theirs[max(0, at - 4) : at])
+    page_word = ours[at] if at < len(ours) else "(nothing)"
+    essay_word = theirs[at] if at < len(theirs) else "(nothing)"
+    source = path.read_text(encoding="utf-8")
+    page_line = next((n for n, line in enumerate(source.splitlines(), 1) if page_word in line and (not before or before.split()[-1] in line)), "?")
+    essay = (ROOT / "source/essay.txt").read_text(encoding="utf-8")
+    essay_line = next((n for n, line in enumerate(essay.splitlines(), 1) if essay_word in line), "?")
+    return (
+        f"{path.relative_to(ROOT)}:{page_line}: the author's words differ from source/essay.txt (line {essay_line}): "
+        f"after {before!r} the page has {page_word!r} where the essay has {essay_word!r}. The author's text is given "
+        "verbatim: restore her word, or, if source/essay.txt itself is wrong, correct it too and say why in the pull request."
+    )
 
 
 @pytest.mark.parametrize("path", section_files(), ids=lambda p: p.stem)

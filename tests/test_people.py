@@ -219,3 +219,47 @@ def test_a_right_aligned_column_keeps_its_alignment_under_the_policy(visit):
     assert cell.get_attribute("align") == "right" and cell.get_attribute("style") is None
     assert cell.evaluate("e => getComputedStyle(e).textAlign") == "right"
     assert violations == []
+
+
+# The contributor: a message that says what is wrong, where, and what to do
+
+
+def test_a_misspelt_front_matter_key_is_named_with_the_right_one():
+    from edition import front_matter
+
+    with pytest.raises(front_matter.SourceError) as raised:
+        front_matter.check('---\ntitle: "About"\ndescripton: "Who wrote it."\n---\n\nText.\n', "about.md")
+    assert raised.value.line == 3 and "'descripton' is not allowed" in raised.value.message
+    assert "did you mean 'description'?" in raised.value.message
+
+
+def test_a_straight_quote_in_a_title_is_explained():
+    from edition import front_matter
+
+    with pytest.raises(front_matter.SourceError) as raised:
+        front_matter.check('---\ntitle: "The "new" laws"\ndescription: "D."\n---\n\nText.\n', "about.md")
+    assert raised.value.line == 2 and "write quotations in a title or description with “ ”" in raised.value.message
+
+
+def test_an_image_without_alt_text_stops_the_build():
+    from edition.guard.content import check_content
+
+    problems = [p.text for p in check_content('<p><img src="chart.png"></p>')]
+    assert any("an image needs a text alternative" in p for p in problems)
+    assert not check_content('<p><img src="rule.png" alt=""></p>')
+
+
+def test_a_page_left_out_of_the_navigation_names_mkdocs_yml(tmp_path):
+    from conftest import copy_project
+
+    from edition.errors import Refusal, Refusals
+    from edition.guard import sources
+    from edition.project import Project
+
+    project = copy_project(tmp_path / "project")
+    (project / "docs/new-page.md").write_text('---\ntitle: "New"\ndescription: "A new page."\n---\n\n# New\n')
+    with pytest.raises((Refusal, Refusals)) as raised:
+        sources.check(Project.load(project / "mkdocs.yml", environ={}))
+    message = str(raised.value)
+    assert "mkdocs.yml: docs/new-page.md is not in the navigation: add it under nav:" in message
+    assert "Add a page" in message and "Add a page" in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
