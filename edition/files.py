@@ -23,6 +23,7 @@ tests/test_sources.py (the reader itself).
 from __future__ import annotations
 
 import os
+import re
 import stat
 import unicodedata
 from dataclasses import dataclass
@@ -162,15 +163,14 @@ def line_of(text: str, index: int) -> int:
 # direction marks, the \x02 and \x03 Python-Markdown uses as placeholders), line and
 # paragraph separators, private-use and unassigned code points are none of these.
 INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs"}
+NOT_PLAIN_ASCII = re.compile(r"[^\t\n\x20-\x7e]")
 
 
 def invisible(text: str) -> int | None:
     """The index of the first character a reader cannot see, or None (tab and line feed are fine)."""
-    for index, char in enumerate(text):
-        if char in "\t\n" or (char.isascii() and char.isprintable()):
-            continue
-        if unicodedata.category(char) in INVISIBLE_CATEGORIES:
-            return index
+    for match in NOT_PLAIN_ASCII.finditer(text):  # printable ASCII, tab and line feed need no lookup
+        if unicodedata.category(match.group()) in INVISIBLE_CATEGORIES:
+            return match.start()
     return None
 
 

@@ -216,6 +216,12 @@ def _explain(error: ValidationError, model, key_lines: dict[str, int], first_lin
     return SourceError(line, f"front matter key '{where}': {message}")
 
 
+# The loader MkDocs reads front matter with (mkdocs.utils.meta): libyaml's safe loader when
+# PyYAML has it, else the pure-Python one. The two read some input differently, and the check
+# reads what the build reads (tests/test_upstream.py::test_front_matter_is_read_with_mkdocs_loader).
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml(text: str, first_line: int = 1, max_depth: int = 3, max_events: int = 2_000) -> tuple[object, dict]:
     """Safe YAML with no aliases, anchors, tags or duplicate keys, nested at most `max_depth` deep.
 
@@ -225,7 +231,7 @@ def load_yaml(text: str, first_line: int = 1, max_depth: int = 3, max_events: in
     stack: list[list] = []  # per open collection: [is_mapping, expecting_key, keys seen]
     events = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=LOADER):
             events += 1
             line = first_line + event.start_mark.line if event.start_mark else first_line
             if events > max_events:
@@ -258,7 +264,7 @@ def load_yaml(text: str, first_line: int = 1, max_depth: int = 3, max_events: in
                     parent[1] = False
                 elif parent is not None and parent[0]:
                     parent[1] = True
-        value = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader, after the walk above
+        value = yaml.load(text, Loader=LOADER)  # noqa: S506 - a safe loader, after the walk above
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else first_line
@@ -276,7 +282,10 @@ def load_yaml(text: str, first_line: int = 1, max_depth: int = 3, max_events: in
 
 def _resolves_to_other(word: str) -> bool:
     """Would YAML read this plain key as something other than a string (yes, on, null, 1)?"""
-    return yaml.safe_load(word) != word
+    return _RESOLVER.resolve(yaml.ScalarNode, word, (True, False)) != "tag:yaml.org,2002:str"
+
+
+_RESOLVER = yaml.resolver.Resolver()
 
 
 def check_sections(sections: dict[str, tuple[int, int]]) -> list[tuple[str, int, str]]:

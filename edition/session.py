@@ -54,12 +54,12 @@ class Session:
 def prepare(config_file: str | os.PathLike, environ: dict | None = None) -> Session:
     """Check the sources and number the notes: a fresh session, remembered for `current`."""
     from edition.citations import manifest as manifests
-    from edition.citations.registry import Registry
+    from edition.citations.registry import registry_of
     from edition.guard import sources as guard
 
     project = Project.load(config_file, environ)
     sources = guard.check(project)
-    session = Session(project, sources, Registry(sources.bibliography))
+    session = Session(project, sources, registry_of(sources.bibliography))
     session.manifest = manifests.build(session)
     session.stamp = fingerprint(project, sources.read)
     with _lock:

@@ -1,21 +1,31 @@
-"""How long the builds take: `make bench`. Prints numbers; asserts nothing.
+"""How long the builds and the suites take, and what a first visit weighs: `make bench`.
 
-Builds the site RUNS times each way, in temporary folders, and prints the
-median wall time (and CPU time, which depends less on what else the machine is
-doing): a bare Material build of the same pages (mkdocs.yml without our hooks,
-plugins other than search, templates and styles), the plain build, the build
-with the PDF (A4 and Letter), the build with the EPUB, the offline build, and
-the whole `make site` (site, two PDFs, EPUB, offline zip); then the ratios
-against the goals (PDF build at most 4x the plain build, plain build at most
-1.5x the bare build, `make site` at most 5x the plain build) and the sizes of
-the PDFs, the EPUB and the offline zip. Then what a reader's first visit costs: the
-compressed weight of a few pages (scripts/page_weight.py, goal at most 70 KiB)
-and their Lighthouse mobile scores (scripts/lighthouse.py, goal 100 in each
-category), when Lighthouse is installed (`make bench` installs it).
+Prints numbers; asserts nothing (the tests assert what a reader gets; these are goals).
+
+Builds the site RUNS times each way (5 unless RUNS is set), the ways taken in turn
+so that a busy minute slows them all alike, in temporary folders, and prints the
+median wall time and CPU time (which depends less on what else the machine does):
+
+- bare Material: the same pages and theme with the search plugin and Material's
+  Markdown extensions only (no edition, no citations, no templates or styles);
+- the design card's stack: bare Material plus mkdocs-bibtex's plugin resolving the
+  `[@key]` citations from references.bib, which is what the edition replaces;
+- the edition: the plain build, the PDF build (A4 and Letter), the EPUB build, the
+  offline build, and the whole `make site` (site, offline copy, two PDFs, EPUB,
+  offline zip, SHA256SUMS).
+
+Then the ratios against the goals (the edition at most 1.5x the design card's stack,
+`make site` at most 5x the plain build), whether every `make site` gave the same bytes
+(their SHA256SUMS and every file's digest compared), the downloads' sizes, what a
+reader's first visit costs (scripts/page_weight.py: compressed, goal at most 70 KiB;
+Lighthouse's mobile scores when `make bench` has installed it), the hostile inputs at
+the guards' limits (scripts/hostile_bench.py), and last the two suites' times:
+`make check`'s (goal at most 20 s) and `make test`'s pytest (goal at most 150 s on 2 cores).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import resource
 import statistics
@@ -31,20 +41,28 @@ from edition.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).with_name("mkdocs")
-RUNS = int(os.environ.get("RUNS", "3"))
+RUNS = int(os.environ.get("RUNS", "5"))
+EDITION_EXTENSIONS = ("edition.",)
 
 
-def bare_config(folder: Path) -> Path:
-    """mkdocs.yml without the edition's hooks, extra plugins, templates and styles."""
+def bare_config(folder: Path, bibtex: bool = False) -> Path:
+    """mkdocs.yml without the edition: Material, search, Material's extensions; with `bibtex`,
+    mkdocs-bibtex's plugin too (the design card's stack)."""
     config = Project.load(ROOT / "mkdocs.yml", environ={}).config
-    config.pop("hooks", None)
-    config.pop("extra", None)
-    config.pop("extra_css", None)
+    for key in ("hooks", "extra", "extra_css", "extra_javascript", "validation"):
+        config.pop(key, None)
     config["theme"].pop("custom_dir", None)
     config["plugins"] = ["search"]
+    if bibtex:
+        config["plugins"].append({"bibtex": {"bib_file": str(ROOT / "references.bib")}})
+    config["markdown_extensions"] = [
+        item
+        for item in config["markdown_extensions"]
+        if not (item if isinstance(item, str) else next(iter(item))).startswith(EDITION_EXTENSIONS)
+    ] + (["footnotes"] if bibtex else [])
     config["docs_dir"] = str(ROOT / "docs")
-    config["strict"] = False  # the citations stay unresolved text without their plugin
-    path = folder / "mkdocs.yml"
+    config["strict"] = False  # without the edition, its includes and citations stay text
+    path = folder / ("stack.yml" if bibtex else "bare.yml")
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path
 
@@ -75,40 +93,59 @@ def make_site(folder: Path) -> tuple[float, float]:
     return measured(command, "make site")
 
 
+def digests(site: Path) -> dict[str, str]:
+    """Every file's SHA-256 in a built site, by its path in the site."""
+    return {
+        str(path.relative_to(site)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         folder = Path(tmp)
         builds = {
             "bare Material": (bare_config(folder), {}),
-            "plain": (ROOT / "mkdocs.yml", {}),
-            "PDF (A4 + Letter)": (ROOT / "mkdocs.yml", {"ENABLE_PDF_EXPORT": "1"}),
-            "EPUB": (ROOT / "mkdocs.yml", {"ENABLE_EPUB_EXPORT": "1"}),
-            "offline": (ROOT / "mkdocs.yml", {"OFFLINE": "true"}),
+            "design card's stack": (bare_config(folder, bibtex=True), {}),
+            "edition, plain": (ROOT / "mkdocs.yml", {}),
+            "edition, PDF": (ROOT / "mkdocs.yml", {"ENABLE_PDF_EXPORT": "true"}),
+            "edition, EPUB": (ROOT / "mkdocs.yml", {"ENABLE_EPUB_EXPORT": "true"}),
+            "edition, offline": (ROOT / "mkdocs.yml", {"OFFLINE": "true"}),
         }
-        results: dict[str, tuple[float, float]] = {}
-        for name, (config, env) in builds.items():
-            runs = [timed(config, folder / name.replace(" ", "-"), **env) for _ in range(RUNS)]
-            results[name] = (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
-        runs = [make_site(folder / f"make-site-{run}") for run in range(RUNS)]
-        results["make site (all)"] = (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
-        print(f"median of {RUNS} runs     wall      cpu")
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in [*builds, "make site (all)"]}
+        for run in range(RUNS):  # in turn, so that a busy minute slows every way alike
+            for name, (config, env) in builds.items():
+                runs[name].append(timed(config, folder / name.replace(" ", "-").replace(",", ""), **env))
+            runs["make site (all)"].append(make_site(folder / f"make-site-{run}"))
+        results = {
+            name: (statistics.median(r[0] for r in timings), statistics.median(r[1] for r in timings))
+            for name, timings in runs.items()
+        }
+        print(f"median of {RUNS} runs, taken in turn     wall      cpu")
         for name, (wall, cpu) in results.items():
-            print(f"  {name:<20} {wall:6.2f} s {cpu:6.2f} s")
-        bare, plain, pdf = results["bare Material"][0], results["plain"][0], results["PDF (A4 + Letter)"][0]
-        print(f"PDF build / plain build:  {pdf / plain:.2f}x (goal: at most 4x)")
-        print(f"plain build / bare build: {plain / bare:.2f}x (goal: at most 1.5x)")
-        print(f"offline / plain build:    {results['offline'][0] / plain:.2f}x")
-        print(f"EPUB build / plain build: {results['EPUB'][0] / plain:.2f}x")
-        whole, whole_cpu = results["make site (all)"]
-        print(f"make site / plain build:  {whole / plain:.2f}x wall, {whole_cpu / results['plain'][1]:.2f}x cpu (goal: at most 5x)")
+            print(f"  {name:<30} {wall:6.2f} s {cpu:6.2f} s")
+        bare, stack, plain = (results[name] for name in ("bare Material", "design card's stack", "edition, plain"))
+        print(f"edition / design card's stack: {plain[0] / stack[0]:.2f}x wall, {plain[1] / stack[1]:.2f}x cpu (goal: at most 1.5x)")
+        print(f"edition / bare Material:       {plain[0] / bare[0]:.2f}x wall, {plain[1] / bare[1]:.2f}x cpu")
+        for name in ("edition, PDF", "edition, EPUB", "edition, offline"):
+            print(f"{name[9:]} / plain:{' ' * (18 - len(name[9:]))}{results[name][0] / plain[0]:.2f}x wall")
+        whole = results["make site (all)"]
+        print(f"make site / plain: {whole[0] / plain[0]:.2f}x wall, {whole[1] / plain[1]:.2f}x cpu (goal: at most 5x)")
+        sites = [digests(folder / f"make-site-{run}" / "site") for run in range(RUNS)]
+        differing = sorted({path for site in sites[1:] for path in set(site) | set(sites[0]) if site.get(path) != sites[0].get(path)})
+        print(
+            f"make site, {RUNS} builds in {RUNS} folders: {len(sites[0])} files, "
+            + ("the same bytes in every build" if not differing else f"{len(differing)} files differ: {', '.join(differing[:5])}")
+        )
         for download in sorted((folder / f"make-site-{RUNS - 1}" / "site" / "downloads").iterdir()):
             print(f"  {download.name}: {download.stat().st_size / 1024:.0f} KiB")
         print(f"load average now: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-        reader(folder / "plain")
+        reader(folder / "edition-plain")
     from scripts import hostile_bench
 
     hostile_bench.main()
-    suite()
+    suites()
 
 
 def machine_speed() -> float:
@@ -119,16 +156,20 @@ def machine_speed() -> float:
     return time.process_time() - start
 
 
-def suite() -> None:
-    """The time of the test suite `make test` runs, after set-up (goal: at most 90 s)."""
+def suites() -> None:
+    """The contributor's loop (`make check`, goal at most 20 s) and the suite `make test` runs
+    after its set-up (pytest, goal at most 150 s on 2 cores), each read beside the yardstick."""
     print(f"machine yardstick (a fixed loop, one core): {machine_speed():.2f} s")
     start = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True
-    )
+    result = subprocess.run(["make", "--no-print-directory", "check"], cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - start
     summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
-    print(f"pytest (make test's suite, on {os.cpu_count()} cores): {wall:.1f} s (goal: at most 90 s on 2): {summary}")
+    print(f"make check: {wall:.1f} s (goal: at most 20 s): {summary}")
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
+    print(f"pytest (make test's suite, on {os.cpu_count()} cores): {wall:.1f} s (goal: at most 150 s on 2): {summary}")
 
 
 def reader(site: Path) -> None:

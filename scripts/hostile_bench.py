@@ -1,7 +1,7 @@
 """Numbers for `make bench`: what the worst inputs we know of cost at the guards' limits.
 
 Not a test (tests/test_red_team.py asserts the bounds): these are the numbers behind
-edition/source_guard.py's LIMITS, measured in-process with the site's Markdown extensions.
+edition/guard/sources.py's LIMITS, measured in-process with the site's Markdown extensions.
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ import tracemalloc
 
 import markdown
 
-from edition import bibliography_check, content_guard, front_matter, source_guard
+from edition import front_matter
+from edition.guard import bibliography as bibliography_check
+from edition.guard import content as content_guard
+from edition.guard import sources as source_guard
 from edition.project import Project
 from scripts.bench import ROOT
 
@@ -58,8 +61,8 @@ def main() -> None:
     md = site_markdown()
     print("hostile input at the limits (Markdown's own time)   seconds   peak MiB")
     for name, text in at_limits().items():
-        text = text[: source_guard.LIMITS["file_bytes"] - 1]
-        source_guard.check_markdown(text)  # within the limits, so Markdown sees it
+        text = text[: source_guard.LIMITS["composed_bytes"] - 1]
+        assert not source_guard.check_markdown(text, name)  # within the limits, so Markdown sees it
 
         def render(text=text):
             md.reset()
@@ -71,14 +74,19 @@ def main() -> None:
     bib = (ROOT / "references.bib").read_text(encoding="utf-8")
     bomb = "".join(f"@string{{m{i} = m{i - 1} # m{i - 1}}}\n" for i in range(1, 64)).replace("m0 # m0", '"a" # "a"')
     cases = {
-        "@string doubling bomb": lambda: bibliography_check.check_text(bib + bomb),
+        "@string doubling bomb": lambda: _problems(bibliography_check.check_text(bib + bomb)),
         "YAML alias bomb": lambda: _refused(front_matter.load_yaml, "a: &a [x]\nb: [*a, *a]"),
-        "5 MB page": lambda: _refused(source_guard.check_markdown, ("[a " * 10 + "\n") * 170_000),
-        "unclosed CSS comments": lambda: content_guard.check_css("/*" * 500_000),
+        "5 MB page": lambda: _problems(source_guard.check_markdown(("[a " * 10 + "\n") * 170_000, "page.md")),
+        "unclosed CSS comments": lambda: _problems(content_guard.check_css("/*" * 500_000)),
     }
     for name, call in cases.items():
         seconds, peak = measure(call)
         print(f"  {name:<30} {seconds:8.2f} s {peak:7.1f} MiB")
+
+
+def _problems(found: list) -> None:
+    if not found:
+        raise SystemExit("not refused")
 
 
 def _refused(function, *args):

@@ -894,6 +894,19 @@ def test_a_pages_content_cannot_close_the_themes_frame(content):
     assert problems and all("closes what the page's content did not open" in text for text, _ in problems)
 
 
+@pytest.mark.parametrize("heading", ["## Words </article><div>x</div>", "# Title </main>"])
+def test_a_headings_end_tag_is_judged_with_its_page(heading):
+    """The stray end tag in a heading is refused once the page is whole (the table of contents
+    and the title see the heading first, before the page is finished), with its line."""
+    import markdown_pages
+
+    with pytest.raises((Refusal, Refusals)) as error:
+        markdown_pages.rendered({"about.md": f"Intro.\n\n{heading}\n\nText.\n"})
+    problems = [error.value.problem] if isinstance(error.value, Refusal) else error.value.problems
+    assert any("closes what the page's content did not open" in p.message and p.file == "docs/about.md"
+               and p.line == 8 for p in problems), problems
+
+
 def test_the_content_markdown_writes_is_balanced():
     """No false alarm: every page of the edition, converted as the site converts it, closes only what it opens."""
     md = site_markdown()

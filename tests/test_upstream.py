@@ -213,6 +213,18 @@ def test_mkdocs_filters_its_build_log_with_a_memory_the_plugin_empties():
     assert "build.log.addFilter(utils.DuplicateFilter())" in inspect.getsource(mkdocs.__main__)
 
 
+def test_front_matter_is_read_with_mkdocs_loader():
+    """The front-matter check (edition/front_matter.py) reads YAML with the loader MkDocs reads it with:
+    libyaml's and PyYAML's own read some input differently."""
+    import mkdocs.utils.meta
+
+    from edition import front_matter
+
+    assert front_matter.LOADER is mkdocs.utils.meta.SafeLoader
+    document = "title: x\ndescription: \"a\\u00e9\"\n"
+    assert front_matter.load_yaml(document)[0] == mkdocs.utils.meta.yaml.load(document, mkdocs.utils.meta.SafeLoader)
+
+
 def test_mkdocs_live_reload_injection_is_the_internal_the_plugin_wraps():
     from mkdocs.livereload import LiveReloadServer
 

@@ -107,6 +107,7 @@ class CitationsExtension(Extension):
         md.inlinePatterns.register(CitationPattern(BLOCK, self), "edition-citation", INLINE_PRIORITY)
         md.treeprocessors.register(CitationTree(md, self), "edition-citations", TREE_PRIORITY)
         md.treeprocessors.register(Compose(md, self), "edition-compose", COMPOSE_PRIORITY)
+        md.treeprocessors.register(TreeDone(md, self), "edition-tree-done", -100)  # after every other, MkDocs' title (-1) too
         md.postprocessors.register(Balanced(md, self), "edition-balanced", 0)  # last: the page's content as written
         if self.collecting:
             # The collecting pass needs the tree up to the citations: what the page looks like after
@@ -119,6 +120,7 @@ class CitationsExtension(Extension):
         self.page = None  # edition.guard.sources.PageSource
         self.made = 0  # placeholders the inline processor made
         self.record: Record | None = None
+        self.tree_done = False  # the page's tree is finished: what postprocessors see now is the page
 
     @property
     def session(self):
@@ -155,14 +157,29 @@ class PageIdentity(Preprocessor):
         extension = self.extension
         page = extension.session.page_by_body("\n".join(lines))
         extension.page = page
+        extension.tree_done = False
         if extension.collecting and page is not None:
             extension.record = Record(page.src_uri)
         return lines
 
 
+class TreeDone(Treeprocessor):
+    """Marks the page's tree as finished, so that `Balanced` judges the page, not a heading's text:
+    the table of contents and MkDocs' title run the postprocessors over each heading while the
+    tree is still being made, and the heading is judged within the page."""
+
+    def __init__(self, md: Markdown, extension: CitationsExtension):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root) -> None:
+        self.extension.tree_done = True
+
+
 class Balanced(Postprocessor):
     """The page's content closes only what it opens: a stray `</article>` would close the theme's
-    frame, and what follows would be judged, and read by Material, as the theme's (edition/guard/content.py)."""
+    frame, and what follows would be judged, and read by Material, as the theme's (edition/guard/content.py).
+    Tests: tests/test_guard.py (stray end tags), tests/test_pipeline_order.py."""
 
     def __init__(self, md: Markdown, extension: CitationsExtension):
         super().__init__(md)
@@ -170,6 +187,9 @@ class Balanced(Postprocessor):
 
     def run(self, text: str) -> str:
         from edition.guard.content import check_fragment
+
+        if not self.extension.tree_done or self.extension.collecting:
+            return text  # a heading's text, judged with its page; the numbering pass renders no page
 
         for message, needle in check_fragment(text)[:1]:
             self.extension.refuse(message, needle, CONTENT_GUARD)

@@ -19,6 +19,7 @@ sources as built), tests/test_upstream.py (the registry's shape).
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 
 from mkdocs_bibtex.citation import Citation
@@ -94,6 +95,13 @@ class Registry(SimpleRegistry):
         self.footnote_format = footnote_format
         self.style = EditionStyle()
         self.backend = MarkdownBackend()
+        self._formatted: dict[str, str] = {}
+
+    def reference_text(self, citation) -> str:
+        """mkdocs-bibtex's `reference_text`, formatted once per source (a source is cited many times)."""
+        if citation.key not in self._formatted:
+            self._formatted[citation.key] = super().reference_text(citation)
+        return self._formatted[citation.key]
 
     @property
     def entries(self):
@@ -126,6 +134,13 @@ class Registry(SimpleRegistry):
     def sorted_keys(self) -> list[str]:
         """Every key, by author (or key, or title), year and title: the order of the list of sources."""
         return sorted(self.entries, key=lambda key: sort_key(self.entries[key]))
+
+
+@functools.lru_cache(maxsize=4)
+def registry_of(text: str) -> Registry:
+    """The registry of this text of references.bib, made once: the source guard formats every entry
+    with it (edition/guard/bibliography.py) and the build's session then uses the same formatting."""
+    return Registry(text)
 
 
 def sort_key(entry) -> tuple:

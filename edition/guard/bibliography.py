@@ -163,26 +163,27 @@ def _check_fields(entry: Entry, name: str) -> list[Problem]:
 
 
 def _check_formatting(text: str, name: str, entries: list[Entry]) -> list[Problem]:
-    """Parse with pybtex as mkdocs-bibtex will, and format every entry with the plain style."""
-    from pybtex.database.input.bibtex import Parser
-    from pybtex.style.formatting.plain import Style
+    """Parse with pybtex and format every entry in the edition's style, as the build will
+    (edition/citations/registry.py: the build's session then reuses this very formatting)."""
+    from mkdocs_bibtex.citation import Citation
     from pybtex.style.template import FieldIsMissing
 
+    from edition.citations.registry import registry_of
+
     try:
-        data = Parser().parse_string(text)
+        registry = registry_of(text)
     except Exception as error:  # noqa: BLE001 - any pybtex complaint becomes a message
         return [_problem(name, None, f"pybtex cannot read the file: {error}")]
-    style = Style()
     problems = []
     lines = {entry.key.lower(): entry.line for entry in entries}
-    for key, entry in data.entries.items():
+    for key, entry in registry.entries.items():
         line = lines.get(key.lower())
         where = f"entry {key}"
         if entry.type not in ENTRY_TYPES:
             problems.append(_problem(name, line, f"{where}: type @{entry.type} cannot be formatted; use one of @{', @'.join(ENTRY_TYPES)}"))
             continue
         try:
-            style.format_entry("", entry)
+            registry.reference_text(Citation(key=key))
         except FieldIsMissing as missing:
             problems.append(_problem(name, line, f"{where}: @{entry.type} needs the field {missing.field_name}"))
         except Exception as error:  # noqa: BLE001

@@ -79,17 +79,23 @@ def theme_policy(project, depths: set[str], offline: bool) -> Policy:
 
     site = urlsplit(project.site_url or "/").path or "/"
     theme = project.config.get("theme") or {}
-    loader = jinja2.FileSystemLoader([str(project.root / theme.get("custom_dir", "overrides")), str(material_templates())])
+    folders = [project.root / theme.get("custom_dir", "overrides"), material_templates()]
+    loader = jinja2.FileSystemLoader([str(folder) for folder in folders])
     env = jinja2.Environment(loader=loader, auto_reload=False)
     config = {"extra": project.config.get("extra") or {}, "theme": theme}
     features = theme.get("features") or []
     bases = {*depths, site}
     texts = set()
-    for name in sorted(env.list_templates()):
-        if name.startswith("partials/javascripts/") and name.endswith(".html"):
-            template = env.get_template(name)
-            for base in bases:
-                texts |= set(inline_scripts(template.render(config=config, base_url=base, features=features)))
+    # The theme's script partials, in either folder (not `env.list_templates()`, which walks Material's icons too).
+    names = {
+        path.relative_to(folder).as_posix()
+        for folder in folders
+        for path in (folder / "partials" / "javascripts").rglob("*.html")
+    }
+    for name in sorted(names):
+        template = env.get_template(name)
+        for base in bases:
+            texts |= set(inline_scripts(template.render(config=config, base_url=base, features=features)))
     base_source = (material_templates() / "base.html").read_text(encoding="utf-8")
     policy = Policy(site_path=site)
     policy.scripts.add(BUNDLE.search(base_source).group(0))
