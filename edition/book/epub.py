@@ -308,7 +308,7 @@ def xhtml(document: Document, language: str) -> str:
     return text
 
 
-def _plain(node, parent_namespace: str | None):
+def _plain(node, parent_namespace: str | None, in_pre: bool = False):
     """A copy of a namespaced tree with local names, its namespaces declared by `xmlns` where they begin."""
     namespace, name = _split(node.tag)
     attributes = {}
@@ -326,10 +326,11 @@ def _plain(node, parent_namespace: str | None):
             key_name = f"xml:{key_name}"
         attributes[key_name] = value
     copy_ = ET.Element(name, attributes)
-    copy_.text, copy_.tail = _blank(node.text, name), _blank(node.tail, name)
+    inside = in_pre or name == "pre"
+    copy_.text, copy_.tail = _blank(node.text, inside), _blank(node.tail, in_pre)
     for child in node:
         if isinstance(child.tag, str):
-            copy_.append(_plain(child, namespace))
+            copy_.append(_plain(child, namespace, inside))
         elif copy_.__len__():
             copy_[-1].tail = (copy_[-1].tail or "") + (child.tail or "")
         else:
@@ -337,9 +338,9 @@ def _plain(node, parent_namespace: str | None):
     return copy_
 
 
-def _blank(text: str | None, name: str) -> str | None:
-    """Runs of blank lines (where the website's widgets were) as one line feed; text as it is."""
-    if text and not text.strip() and "\n" in text and name != "pre":
+def _blank(text: str | None, in_pre: bool) -> str | None:
+    """Runs of blank lines (where the website's widgets were) as one line feed; other text as it is."""
+    if text and not in_pre and not text.strip() and "\n" in text:
         return "\n"
     return text
 
