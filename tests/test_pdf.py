@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
 import re
+import subprocess
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -377,6 +380,36 @@ def test_every_font_is_embedded_and_from_the_font_packages(pdf):
     assert fonts, "no fonts found"
     assert all(fonts.values()), f"not embedded: {[n for n, e in fonts.items() if not e]}"
     assert all(name.startswith(("Source-Serif-Pro", "Source-Sans-Pro")) for name in fonts), sorted(fonts)
+
+
+# The licence as the owner states it (issue "Tested as people use it", point 3).
+LICENCE = (
+    "Essay © Johanna Wester, all rights reserved; quote it with attribution. "
+    "Editors' notes, translations, data and charts: CC BY 4.0. Code: MIT."
+)
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def commit_date():
+    """The date `make site` gives the downloads: SOURCE_DATE_EPOCH, which the Makefile takes from the last commit."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or subprocess.run(
+        ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    return datetime.fromtimestamp(int(epoch), timezone.utc)
+
+
+def test_the_colophon_states_the_licence_and_the_commits_month(pdf, options):
+    """The cover's foot: the edition with the month of its commit (never of the build), and the licence."""
+    cover = canon("".join(c.text + " " for c in pdf.pages[0]))
+    date = commit_date()
+    assert canon(f"{options.pdf.edition}, {MONTHS[date.month - 1]} {date.year}") in cover
+    assert tight(LICENCE) in tight(cover)
+
+
+def test_the_pdf_is_dated_by_the_commit(pdf):
+    date = commit_date().strftime("D:%Y%m%d%H%M%S")
+    assert str(pdf.reader.metadata["/CreationDate"]).startswith(date)
+    assert str(pdf.reader.metadata["/ModDate"]).startswith(date)
 
 
 def test_metadata(pdf, essay, config):

@@ -95,7 +95,7 @@ def folder_entries(source: Path) -> list[tuple[str, bytes]]:
         raise Refusal(str(source), None, "is not a folder", BOOK)
     top = source.name
     entries = [(f"{top}/", b"")]
-    for path in sorted(source.rglob("*"), key=lambda p: p.relative_to(source).as_posix()):
+    for path in source.rglob("*"):
         name = f"{top}/{path.relative_to(source).as_posix()}"
         info = os.lstat(path)
         if stat.S_ISLNK(info.st_mode):
@@ -106,7 +106,7 @@ def folder_entries(source: Path) -> list[tuple[str, bytes]]:
             entries.append((name, path.read_bytes()))
         else:
             raise Refusal(name, None, "is not a regular file", BOOK)
-    return entries
+    return sorted(entries, key=lambda entry: entry[0])  # by name as the zip holds it: a folder before its files
 
 
 def zip_folder(source: Path, target: Path, date: datetime) -> None:
