@@ -22,7 +22,8 @@ print-specific changes are made here:
 - each chart kept on one page with its table (`div.chart-with-table`,
   `break-inside: avoid`), and no heading or editors' line left at the foot of
   a page (`break-after: avoid`, print/pdf.css);
-- the typefaces from the font packages, by the fetcher's addresses.
+- the typefaces from the font packages, by the fetcher's addresses, in the
+  drawings too (an SVG's `font-family`, which WeasyPrint reads instead of CSS).
 
 WeasyPrint renders it with `pdf_variant="pdf/ua-1"` (structure tree,
 MarkInfo, /Lang, DisplayDocTitle, XMP with the `pdfuaid` declaration),
@@ -201,6 +202,9 @@ def document(book: Book, stylesheet: str, paper: str = "A4") -> str:
     for heading in root.iter():
         if html.local(heading.tag) in ("h1", "h2", "h3", "h4") and heading.get("data-running") is None:
             heading.set("data-running", running_text(heading))
+    for drawing in root.iter(f"{html.SVG}svg"):
+        # WeasyPrint sets a drawing's text in its `font-family` (default: the machine's sans-serif), never the CSS's.
+        drawing.set("font-family", "Source Sans Pro")
     for link in list(root.iter(f"{html.HTML}a")):
         parents = assembly._parents(link)
         for abbr in [node for node in link.iter(f"{html.HTML}abbr")]:
