@@ -333,7 +333,7 @@ def external_links(reader: PdfReader) -> list[str]:
 
 @pytest.mark.parametrize("paper", [PDF, LETTER])
 def test_every_external_link_goes_exactly_where_the_source_or_the_page_says(paper, production, config):
-    """The UNOG press release's %28/%29 stay as they are (mkdocs-to-pdf 0.12.1 turned them into -28/-29)."""
+    """The UNOG press release's %28/%29 stay as they are (mkdocs-to-pdf 0.12.1, the old renderer, turned them into -28/-29)."""
     links = external_links(PdfReader(production.download(paper)))
     bib, pages = bib_addresses(), page_addresses(production.site)
     allowed = bib | pages | {config["site_url"]}
