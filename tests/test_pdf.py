@@ -611,9 +611,11 @@ def test_no_heading_is_left_in_the_last_lines_of_a_page(paper, production):
         assert ends_here or len(lines_below) >= 2, f"page {number + 1}: {title!r} has {len(lines_below)} line(s) below it"
 
 
-def test_each_chart_is_on_one_page_with_its_table(pdf, production):
+@pytest.mark.parametrize("paper", [PDF, LETTER])
+def test_each_chart_is_on_one_page_with_its_table(paper, production):
     """A chart's bars, its caption and the table of its figures are on one page (the chart on page 4 was
     once split from its table on page 5)."""
+    pdf = read_pdf(production.download(paper))
     charts = 0
     for path in section_files():
         soup = read_page(production.site / page_url(path))
