@@ -11,7 +11,7 @@ Each promise, on pages written here (tests/book_pages.py) rather than a build:
   not put there, and an EPUB with a script, an event handler, a remote image or
   stylesheet, a file the edition did not write, or mimetype out of place;
 - a render that outlasts `pdf.time_limit` is stopped with a message naming the PDF;
-- images are files of the site, and the pixels the book shows are bounded;
+- images are files of the site (shown in both formats), and the pixels the book shows are bounded;
 - links land in the book, on the website for what the book leaves out, or keep
   their words; notes and their calls and the "Cited in" links are the book's;
 - every admonition type is printed as the editors', in both formats;
@@ -144,6 +144,31 @@ def test_the_book_shows_only_images_that_are_files_of_the_site(src, site):
         books.make(pages, site, session, options)
     assert refused.value.problem.file == PAGE and refused.value.problem.guard == BOOK
     assert not (site / "downloads").exists() or not any((site / "downloads").iterdir())
+
+
+def test_an_image_of_the_site_is_shown_in_both_formats_and_passes_their_checks(site):
+    pages, session, options = small_book({1: section('<p>A dot: <img src="../../assets/dot.png" alt="a dot"></p>')})
+    books.make(pages, site, session, options)
+    with pikepdf.open(site / "downloads" / "essay.pdf") as document:
+        drawn = [(int(obj.Width), int(obj.Height)) for obj in document.objects
+                 if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"]
+    assert drawn == [(2, 2)]
+    with zipfile.ZipFile(site / "downloads" / "essay.epub") as packed:
+        assert packed.read("EPUB/assets/dot.png") == (site / "assets" / "dot.png").read_bytes()
+        assert b'<img src="assets/dot.png" alt="a dot" />' in packed.read("EPUB/part-01.xhtml")
+
+
+def test_a_file_refused_while_rendering_stops_the_pdf_naming_the_page(site):
+    """The fetcher's refusal in the render's child process comes back as the build's Refusal."""
+    pages, session, options = small_book({1: section('<p>A dot: <img src="../../assets/dot.png" alt="a dot"></p>')})
+    book = assembly.assemble(pages, session, options, site)
+    image = next(node for node in book.parts[0].chapters[0].body.iter(f"{html.HTML}img"))
+    image.set("src", "file:///etc/hostname")  # past the assembly, as a renderer's bug would put it
+    book.requests["file:///etc/hostname"] = "essay/01-section.md"
+    with pytest.raises(Refusal) as refused:
+        pdf.write(book, site, pdf.read_stylesheet(ROOT), [(DOWNLOAD, "A4")], 60)
+    assert refused.value.problem.file == PAGE and "file:///etc/hostname" in refused.value.problem.message
+    assert not list(site.rglob("*.partial"))
 
 
 def test_the_pixels_the_book_shows_are_bounded_counting_each_image_shown(site):

@@ -47,12 +47,14 @@ def make(pages, site: Path, session, options, policy=None) -> list[str]:
         started = time.monotonic()
         jobs = [(options.pdf.output_path, "A4"), (options.pdf.letter_output_path, "letter")]
         partials = pdf.write(book, site, pdf.read_stylesheet(root), jobs, options.pdf.time_limit)
-        for (download, _), partial in zip(jobs, partials):
-            try:
+        try:
+            for (download, _), partial in zip(jobs, partials):
                 checks.check_pdf(partial, download, book.images)
-            except Exception:
+        except Exception:
+            for partial in partials:
                 partial.unlink(missing_ok=True)
-                raise
+            raise
+        for (download, _), partial in zip(jobs, partials):  # in place only when both passed
             os.replace(partial, site / download)
             made.append(download)
         log.info(f"PDF written: {', '.join(made)} ({time.monotonic() - started:.1f} s)")
@@ -62,8 +64,8 @@ def make(pages, site: Path, session, options, policy=None) -> list[str]:
         download = options.epub.output_path
         target = site / download
         partial = target.with_name(target.name + ".partial")
-        names = epub.write(book, partial, site, epub.read_stylesheet(root))
         try:
+            names = epub.write(book, partial, site, epub.read_stylesheet(root), download)
             checks.check_epub(partial, download, names)
         except Exception:
             partial.unlink(missing_ok=True)

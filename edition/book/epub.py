@@ -93,14 +93,22 @@ class Document:
     body: object  # an element: the content of <body>
     kind: str  # epub:type of the body: cover, frontmatter, bodymatter, backmatter
     entries: list = field(default_factory=list)  # (title, fragment) for the navigation
+    pages: list = field(default_factory=list)  # the src_uri of each page it holds, for the messages
+
+    @property
+    def shown(self) -> str:
+        """Where a problem of this file is to be found: its page, or its pages."""
+        if not self.pages:
+            return self.file
+        return f"docs/{self.pages[0]}" + (f" (and the other pages of {self.file})" if len(self.pages) > 1 else "")
 
     @property
     def svg(self) -> bool:
         return any(node.tag == f"{{{SVG_NS}}}svg" for node in self.body.iter())
 
 
-def write(book: Book, target: Path, site: Path, stylesheet: str) -> list[str]:
-    """Write the EPUB at `target`; the names of the files it holds, as the edition wrote them."""
+def write(book: Book, target: Path, site: Path, stylesheet: str, download: str = "the EPUB") -> list[str]:
+    """Write the EPUB at `target` (`download` in the site); the names of the files it holds, as the edition wrote them."""
     from ebooklib import epub
 
     documents = [cover_document(book), title_document(book)]
@@ -173,7 +181,7 @@ def write(book: Book, target: Path, site: Path, stylesheet: str) -> list[str]:
     names = repack(packed.getvalue(), target, book)
     expected = sorted(PACKAGE_FILES + tuple(f"{FOLDER}/{name}" for name in written))
     if sorted(names) != expected:
-        raise Refusal(str(target.name), None, f"the EPUB holds {sorted(set(names) ^ set(expected))} beyond or short of "
+        raise Refusal(download, None, f"the EPUB holds {sorted(set(names) ^ set(expected))} beyond or short of "
                       "what the edition wrote", BOOK)
     return expected
 
@@ -204,12 +212,14 @@ def part_document(part) -> Document:
         section = chapter_section(chapter, {"epub:type": "chapter", "role": "doc-chapter"})
         body.append(section)
         document.entries.append((chapter.title, chapter.id))
+        document.pages.append(chapter.src_uri)
     return document
 
 
 def back_document(chapter: Chapter) -> Document:
     roles = {"epub:type": chapter.role, "role": f"doc-{chapter.role}"} if chapter.role else {}
-    return Document(f"{chapter.id}.xhtml", chapter.title, chapter_section(chapter, roles), "backmatter")
+    return Document(f"{chapter.id}.xhtml", chapter.title, chapter_section(chapter, roles), "backmatter",
+                    pages=[chapter.src_uri])
 
 
 def chapter_section(chapter: Chapter, attributes: dict):
@@ -283,7 +293,7 @@ def resolve_links(documents: list[Document]) -> None:
             if href.startswith("#"):
                 file = where.get(href[1:])
                 if file is None:
-                    raise Refusal(document.file, None, f"the link {href!r} points to an anchor the book does not have", BOOK)
+                    raise Refusal(document.shown, None, f"the link {href!r} points to an anchor the book does not have", BOOK)
                 if file != document.file:
                     link.set("href", f"{file}{href}")
 
@@ -304,7 +314,7 @@ def xhtml(document: Document, language: str) -> str:
     if uses_xlink:
         root.set("xmlns:xlink", XLINK_NS)
     text = '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n' + ET.tostring(root, encoding="unicode") + "\n"
-    check_well_formed(text, document.file)
+    check_well_formed(text, document.shown)
     return text
 
 
@@ -357,13 +367,13 @@ def check_well_formed(text: str, name: str) -> None:
     try:
         root = ET.fromstring(text.split("\n", 2)[2])
     except ET.ParseError as error:
-        raise Refusal(name, None, f"is not well-formed XHTML: {error}", BOOK) from None
+        raise Refusal(name, None, f"its XHTML in the EPUB is not well-formed: {error}", BOOK) from None
     if root.tag != f"{{{XHTML_NS}}}html":
-        raise Refusal(name, None, "is not XHTML (its root is not <html> in XHTML's namespace)", BOOK)
+        raise Refusal(name, None, "its page in the EPUB is not XHTML (no <html> in XHTML's namespace)", BOOK)
     for node in root.iter():
         namespace, local = _split(node.tag)
         if local == "svg" and namespace != SVG_NS:
-            raise Refusal(name, None, "holds an <svg> outside SVG's namespace", BOOK)
+            raise Refusal(name, None, "its page in the EPUB holds an <svg> outside SVG's namespace", BOOK)
 
 
 def _element(name: str, attributes: dict | None = None, text: str | None = None):
