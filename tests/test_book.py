@@ -431,8 +431,8 @@ def test_the_same_trees_give_the_same_bytes_in_two_folders_under_two_clocks(tmp_
         folder.mkdir(parents=True)
         runs.append((folder, subprocess.Popen([faketime, clock, sys.executable, "-c", script, str(folder)], cwd=folder,
                                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
-    for folder, run in runs:
-        out, err = run.communicate(timeout=120)
+    for _, run in runs:
+        _, err = run.communicate(timeout=120)
         assert run.returncode == 0, err
     (first, _), (second, _) = runs
     names = ["essay.pdf", "essay-letter.pdf", "essay.epub"]
@@ -573,8 +573,9 @@ def epub_words(book) -> list[str]:
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(blocks=st.lists(BLOCK, min_size=1, max_size=4))
 def test_the_downloads_read_as_the_tree_reads_and_refuse_what_the_guard_refuses(blocks, tmp_path):
-    from edition.guard import content
     from test_pdf import tight
+
+    from edition.guard import content
 
     fragment = '<h1 id="section-1">1. Section 1</h1>' + "".join(blocks)
     refused_by_guard = bool(content.check_content(fragment))

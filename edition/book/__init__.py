@@ -48,13 +48,13 @@ def make(pages, site: Path, session, options, policy=None) -> list[str]:
         jobs = [(options.pdf.output_path, "A4"), (options.pdf.letter_output_path, "letter")]
         partials = pdf.write(book, site, pdf.read_stylesheet(root), jobs, options.pdf.time_limit)
         try:
-            for (download, _), partial in zip(jobs, partials):
+            for (download, _), partial in zip(jobs, partials, strict=True):
                 checks.check_pdf(partial, download, book.images)
         except Exception:
             for partial in partials:
                 partial.unlink(missing_ok=True)
             raise
-        for (download, _), partial in zip(jobs, partials):  # in place only when both passed
+        for (download, _), partial in zip(jobs, partials, strict=True):  # in place only when both passed
             os.replace(partial, site / download)
             made.append(download)
         log.info(f"PDF written: {', '.join(made)} ({time.monotonic() - started:.1f} s)")

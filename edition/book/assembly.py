@@ -371,7 +371,7 @@ class _Reader:
 
     def resolve_links(self) -> None:
         """Every link into the book, to the website, or kept; other schemes keep their words only."""
-        for link, parent, url, src_uri in self.links:
+        for link, parent, url, _src_uri in self.links:
             href = (link.get("href") or "").strip()
             scheme = SCHEME.match(href)
             if scheme:
