@@ -207,8 +207,10 @@ class _Reader:
         self.chrome = content.CHROME_ONLY
         self.global_attributes = content.GLOBAL
         self.name_of = content._name  # the guard's own names ("svg:title", "math (MathML)")
-        self.targets: dict[tuple[str, str], str] = {}  # (page url, id or "") -> id in the book
-        self.links: list[tuple[object, object, str, str]] = []  # (link, its parent, page url, src_uri)
+        # (the page's file in the site, id or "") -> id in the book: "essay/14-opsc/index.html" as built,
+        # whatever the generator's URLs (the offline copy's are essay/14-opsc.html).
+        self.targets: dict[tuple[str, str], str] = {}
+        self.links: list[tuple[object, object, str]] = []  # (link, its parent, the page's file)
         self.problems: list[Problem] = []
         self.pixels = 0
 
@@ -218,7 +220,7 @@ class _Reader:
     def chapter(self, page, ident: str, in_part: bool) -> Chapter:
         source = page.source
         src_uri = source.src_uri
-        url = self.project.url_of(src_uri)
+        url = page.dest  # where the page is in the site: its links are relative to it
         if page.article is None:
             raise Refusal(f"docs/{src_uri}", None, f"{page.dest} has no article (article.md-content__inner)", BOOK)
         body = html.element("div")
@@ -338,7 +340,7 @@ class _Reader:
             if name == "a" and node.get("href") is not None and "noteref" not in html.classes(node):
                 node.attrib.pop("rel", None)  # no relation reaches a renderer (rel="attachment" embeds a file)
                 node.attrib.pop("target", None)
-                self.links.append((node, parents.get(node), url, src_uri))
+                self.links.append((node, parents.get(node), url))
             elif name == "img":
                 self.image(node, url, src_uri)
 
@@ -371,7 +373,7 @@ class _Reader:
 
     def resolve_links(self) -> None:
         """Every link into the book, to the website, or kept; other schemes keep their words only."""
-        for link, parent, url, _src_uri in self.links:
+        for link, parent, url in self.links:
             href = (link.get("href") or "").strip()
             scheme = SCHEME.match(href)
             if scheme:
@@ -384,7 +386,7 @@ class _Reader:
                 link.set("href", "https:" + href if href.startswith("//") else absolute)
                 continue
             path = parts.path.removeprefix("/")
-            page = path.removesuffix("index.html")
+            page = path + "index.html" if not path or path.endswith("/") else path  # a folder's page
             fragment = unquote(parts.fragment)
             target = self.targets.get((page, fragment)) if (page, "") in self.targets else None
             if target is not None:
@@ -565,15 +567,16 @@ def _strip_end(paragraph) -> None:
         paragraph.text = (paragraph.text or "").rstrip(" \n\t\u00a0")
 
 
-def _site_path(src: str, url: str) -> str | None:
-    """A relative address on page `url` as a path in the site, or None if it is not one (a scheme, //, above the root)."""
+def _site_path(src: str, dest: str) -> str | None:
+    """A relative address on the page built as `dest`, as a path in the site; None if it is not one (a scheme, //,
+    above the site's root)."""
     if not src or SCHEME.match(src) or src.startswith(("//", "\\")) or "\\" in src:
         return None
     parts = urlsplit(src)
     path = unquote(parts.path)
     if path.startswith("/"):
         return None
-    joined = posixpath.join(posixpath.dirname(url.rstrip("/") + "/x"), path) if url else path
+    joined = posixpath.join(posixpath.dirname(dest), path)
     depth = 0
     for part in joined.split("/"):
         if part == "..":
