@@ -83,6 +83,7 @@ def site(tmp_path) -> Path:
 # The fetcher
 
 
+@pytest.mark.fast
 def test_the_fetcher_serves_files_of_the_site_and_the_font_packages_own_files(site):
     fonts = fetcher.font_files()
     data, media_type = fetcher.serve(fetcher.SITE + "assets/dot.png", fetcher.SiteFiles(site), fonts, {}, DOWNLOAD)
@@ -114,6 +115,7 @@ REFUSED = [
 ]
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("url", REFUSED)
 def test_the_fetcher_refuses_anything_else_naming_the_page_that_asked(url, site):
     with pytest.raises(Refusal) as refused:
@@ -134,6 +136,7 @@ def test_weasyprint_renders_with_the_fetcher_and_stops_at_a_refused_file(site):
     assert [problem.file for problem in fetch.refused] == [PAGE]
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("src", [
     "file:///etc/passwd", "../../../../../../etc/passwd", "http://example.org/x.png", "//example.org/x.png",
     "../../assets/link.png", "../../linked/x.png",
@@ -171,6 +174,7 @@ def test_a_file_refused_while_rendering_stops_the_pdf_naming_the_page(site):
     assert not list(site.rglob("*.partial"))
 
 
+@pytest.mark.fast
 def test_the_pixels_the_book_shows_are_bounded_counting_each_image_shown(site):
     (site / "assets" / "large.png").write_bytes(png(5000, 5000, data=False))  # 25 million pixels, header only
     once = section('<p><img src="../../assets/large.png" alt="a large picture"></p>')
@@ -183,6 +187,7 @@ def test_the_pixels_the_book_shows_are_bounded_counting_each_image_shown(site):
     assert refused.value.problem.file == PAGE and f"{assembly.MAX_BOOK_PIXELS:,} pixels" in refused.value.problem.message
 
 
+@pytest.mark.fast
 def test_a_page_the_guard_would_refuse_is_refused_by_the_book_too(site):
     for content in ('<p>A <script>alert(1)</script></p>', '<p onclick="x()">A</p>', '<p>A <math><mi>x</mi></math></p>',
                     '<p>A <iframe src="x"></iframe></p>', '<p style="color: red">A</p>'):
@@ -195,6 +200,7 @@ def test_a_page_the_guard_would_refuse_is_refused_by_the_book_too(site):
 # The time limit
 
 
+@pytest.mark.fast
 def test_a_render_that_outlasts_the_time_limit_is_stopped_with_a_clear_message(site):
     pages, session, options = small_book({1: section("<p>Words.</p>")}, time_limit=0, epub=False)
     with pytest.raises((Refusal, Refusals)) as refused:
@@ -225,6 +231,7 @@ SOURCES = (
 )
 
 
+@pytest.mark.fast
 def test_links_land_in_the_book_on_the_website_or_keep_their_words(site):
     pages, session, options = small_book({1: LINKED, 2: SECOND}, back={"bibliography": SOURCES})
     book = assembly.assemble(pages, session, options, site)
@@ -321,6 +328,7 @@ def system_font(document, page):
     page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=document.make_indirect(font)))
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("change, says", [
     (attach, "embedded"),
     (file_annotation, "FileAttachment annotation"),
@@ -367,6 +375,7 @@ def inject(markup: bytes):
 PART = "EPUB/part-01.xhtml"
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("name, change, says", [
     (PART, inject(b"<script>alert(1)</script>"), "<script>"),
     (PART, lambda data: data.replace(b"<p>Words.", b'<p onclick="alert(1)">Words.', 1), "event handler"),
@@ -391,6 +400,7 @@ def test_the_epub_check_refuses_what_the_edition_did_not_write(name, change, say
     assert any(says in p.message for p in problems), [p.message for p in problems]
 
 
+@pytest.mark.fast
 def test_the_epub_is_stored_as_a_reading_system_expects(small_epub):
     path, names = small_epub
     with zipfile.ZipFile(path) as packed:
@@ -449,6 +459,7 @@ def test_the_same_trees_give_the_same_bytes_in_two_folders_under_two_clocks(tmp_
             assert path.encode() not in text
 
 
+@pytest.mark.fast
 def test_the_date_is_source_date_epochs_else_the_releases_never_the_clocks():
     pages, session, options = small_book({1: section("<p>Words.</p>")}, environ={"SOURCE_DATE_EPOCH": "1893456000"})
     book = assembly.assemble(pages, session, options, ROOT)
@@ -484,6 +495,7 @@ def test_a_folder_zipped_twice_at_different_times_and_places_gives_the_same_byte
                      "offline/index.html"]  # fmt: skip
 
 
+@pytest.mark.fast
 def test_the_archive_refuses_a_link_in_the_folder(tmp_path):
     (tmp_path / "copy").mkdir()
     (tmp_path / "copy" / "secret").symlink_to("/etc/passwd")
@@ -549,15 +561,31 @@ def reading(node) -> list[str]:
 
 
 def pdf_words(data: bytes) -> list[str]:
-    """The running text of the section's pages (after the cover and the contents; no running head, no page number)."""
+    """The running text of the section's pages (after the cover and the contents; no running head, no page
+    number), line by line as the eye reads them: a drawing's text is drawn after the line it sits in."""
     from pypdf import PdfReader
-    from test_pdf import BOTTOM_MARGIN, HEAD_ZONE, canon, chunks, lines
+    from test_pdf import BOTTOM_MARGIN, HEAD_ZONE, canon
 
     reader = PdfReader(io.BytesIO(data))
     text = []
     for page in reader.pages[2:-1]:  # the last page is the back page
         height = float(page.mediabox.height)
-        text.append(lines([c for c in chunks(page) if BOTTOM_MARGIN < c.y < height - HEAD_ZONE]))
+        placed = []
+
+        def visit(chunk, cm, tm, font, size, placed=placed):
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if chunk.strip() and BOTTOM_MARGIN < y < height - HEAD_ZONE:
+                placed.append((y, x, chunk))
+
+        page.extract_text(visitor_text=visit)
+        lines: list[list[tuple[float, float, str]]] = []
+        for y, x, chunk in sorted(placed, key=lambda item: -item[0]):
+            if lines and abs(lines[-1][0][0] - y) < 6:  # the same line (a drawing's baseline sits a little apart)
+                lines[-1].append((y, x, chunk))
+            else:
+                lines.append([(y, x, chunk)])
+        text += [" ".join(chunk for _, _, chunk in sorted(line, key=lambda item: item[1])) for line in lines]
     return canon("\n".join(text)).casefold().split()
 
 
