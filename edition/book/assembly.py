@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import unquote, urljoin, urlsplit
 
+from edition.book.fetcher import SITE
 from edition.errors import BOOK, Problem, Refusal, raise_all
 from edition.finish import html
 
@@ -71,7 +72,7 @@ MAX_BOOK_PIXELS = 48_000_000
 RASTER = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 # Where the book's resources are addressed: a host that never resolves (RFC 6761), so that
 # no path of the build machine is ever written into a download (edition/book/fetcher.py).
-BASE_URL = "https://book.invalid/site/"
+BASE_URL = SITE
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 ROLES = {"bibliography": "bibliography", "glossary": "glossary"}  # DPUB-ARIA roles by compose:
 
