@@ -226,8 +226,8 @@ LINKED = section(
 )
 SECOND = section('<h2 id="part-b">Part b</h2><p>More words.</p>', number=2)
 SOURCES = (
-    '<h1 id="sources">Sources</h1><p class="reference" id="Key2010">A Source, 2010.</p>'
-    '<p class="cited-in">Cited in <a href="../essay/01-section/#fnref:ref-Key2010">section 1, note 3</a>.</p>'
+    '<h1 id="sources">Sources</h1><ul class="sources"><li id="Key2010"><p class="reference">A Source, 2010.</p>'
+    '<p class="cited-in">Cited in <a href="../essay/01-section/#fnref:ref-Key2010">section 1, note 3</a>.</p></li></ul>'
 )
 
 

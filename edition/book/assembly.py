@@ -19,8 +19,8 @@ inert in both downloads. What the two formats share is done here, once:
 - the author's notes (`Note`), numbered as on the website, and their calls, as
   neutral markup (`a.noteref`) each renderer dresses in its own way
   (footnotes on paper, EPUB noterefs and footnotes);
-- the sources as a list (`ul.sources`, an item per source with its "Cited
-  in" line), which both formats show as one;
+- the sources as the website lists them (`ul.sources`, an item per source
+  with its "Cited in" line, whose links land on the notes' calls in the book);
 - the editors' boxes (admonitions) marked as theirs, whatever their type
   (note, update, chart, editors);
 - every id made unique in the book (a prefix per page), every link resolved:
@@ -243,7 +243,6 @@ class _Reader:
             for paragraph in note.paragraphs:
                 self.rename_ids(paragraph, url, f"{ident}-", kept)
         self.targets[(url, "")] = ident
-        sources_as_list(body)
         editors_boxes(body)
         if in_part:  # a section's headings one level below its part's title
             for node in body.iter():
@@ -409,34 +408,6 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 def month(date: datetime) -> str:
     """"November 2026": in English whatever the build machine's locale (strftime's %B follows LC_TIME)."""
     return f"{MONTHS[date.month - 1]} {date.year}"
-
-
-def sources_as_list(body) -> None:
-    """The list of sources as a list: each `p.reference` an item (keeping its id) with its "Cited in" line.
-
-    The website sets them as paragraphs (edition/citations: `p.reference`, `p.cited-in`).
-    """
-    for holder in list(body.iter()):
-        children = list(holder)
-        sources = [child for child in children if html.local(child.tag) == "p" and "reference" in html.classes(child)]
-        if not sources:
-            continue
-        listing = html.element("ul", {"class": "sources"})
-        listing.tail = "\n"
-        at = children.index(sources[0])
-        for source in sources:
-            index = children.index(source)
-            item = html.element("li")
-            if source.get("id"):
-                item.set("id", source.attrib.pop("id"))
-            item.append(source)
-            following = children[index + 1] if index + 1 < len(children) else None
-            if following is not None and "cited-in" in html.classes(following):
-                item.append(following)
-                holder.remove(following)
-            holder.remove(source)
-            listing.append(item)
-        holder.insert(at, listing)
 
 
 def editors_boxes(body) -> None:
