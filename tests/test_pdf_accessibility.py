@@ -149,7 +149,7 @@ def link_elements(tagged) -> dict[tuple[int, int], Element]:
 
 def test_every_link_is_tagged_and_described_by_its_words(tagged):
     elements = link_elements(tagged)
-    assert len(elements) > 200
+    assert len(elements) > 150  # the contents, the note calls, every address of the sources, the pages' links
     for page in tagged.pdf.pages:
         for annotation in page.get("/Annots", []):
             if annotation.get("/Subtype") != "/Link":

@@ -12,8 +12,8 @@ inert in both downloads. What the two formats share is done here, once:
 - the parts, from the sections' `part` front matter in reading order, each
   with its sections, then `book.back_pages` (mkdocs.yml) in their order;
 - each page's article without the website's widgets (the edit button, the
-  permalinks, "Cite this section", the links to the downloads) and without
-  comments; only the elements and attributes the content guard allows are
+  permalinks, "Cite this section", the links to the downloads, the sources a
+  browser prints under a page) and without comments; only the elements and attributes the content guard allows are
   taken (`content.ELEMENTS`): whatever the guard would refuse stops the book
   too, naming the page, so the book never renders more than the guard judged;
 - the author's notes (`Note`), numbered as on the website, and their calls, as
@@ -480,12 +480,15 @@ def _clean(body) -> None:
 
 
 def _is_widget(node) -> bool:
+    """The website's own: the edit button, a permalink, "Cite this section", the downloads, and the list of the
+    sources a page's editors cite that a browser prints with it (the book has its list of sources)."""
     name = html.local(node.tag)
     kinds = html.classes(node)
     return (
         (name == "a" and ("md-content__button" in kinds or "headerlink" in kinds))
         or node.get("id") == "cite-this-section"
         or (name == "aside" and "edition-downloads" in kinds)
+        or (name == "section" and "edition-print-sources" in kinds)
     )
 
 

@@ -223,11 +223,16 @@ def back_document(chapter: Chapter) -> Document:
 
 
 def chapter_section(chapter: Chapter, attributes: dict):
-    """A chapter's content in its <section>: note calls as noterefs, its notes as footnotes at its end."""
+    """A chapter's content in its <section>: note calls as noterefs, its notes as footnotes at its end, a
+    table column's alignment as a class."""
     section = _element("section", {"id": chapter.id, **attributes, "aria-labelledby": chapter.heading.get("id")})
     content = copy.deepcopy(chapter.body)
     section.text = content.text
     section.extend(list(content))
+    for cell in section.iter():
+        align = cell.attrib.pop("align", None) if html.local(cell.tag) in ("td", "th") else None
+        if align:  # XHTML 5 has no `align`: a class, styled by print/epub.css
+            cell.set("class", " ".join([*html.classes(cell), f"align-{align}"]))
     for call in section.iter(f"{html.HTML}a"):
         if "noteref" in html.classes(call):
             call.attrib.pop("data-note", None)
