@@ -572,7 +572,7 @@ def pdf_words(data: bytes) -> list[str]:
         height = float(page.mediabox.height)
         placed = []
 
-        def visit(chunk, cm, tm, font, size, placed=placed):
+        def visit(chunk, cm, tm, font, size, placed=placed, height=height):
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
             if chunk.strip() and BOTTOM_MARGIN < y < height - HEAD_ZONE:
