@@ -53,7 +53,7 @@ def small_book(sections: dict[int, str], back: dict[str, str] | None = None, env
         sources[source.src_uri] = source
         pages.append(Page(f"{name}/index.html", document(content), source))
     config = {"site_name": "A small book", "site_author": "An Author", "site_description": "A book for the tests.",
-              "site_url": SITE_URL, "theme": {"language": "en"}}
+              "site_url": SITE_URL, "theme": {"language": "en"}, "copyright": "Text © An Author. Notes: CC BY 4.0."}
     project = Project(root=ROOT, config=config, environ={"SOURCE_DATE_EPOCH": EPOCH} if environ is None else environ)
     citation_file = SimpleNamespace(date_released="2026-11-28", version="1.0.0")
     session = SimpleNamespace(project=project, sources=SimpleNamespace(pages=sources, citation_file=citation_file))

@@ -14,6 +14,7 @@ import inspect
 import io
 
 import pikepdf
+import pytest
 
 from edition.book import pdf as renderer
 from edition.book.fetcher import fetcher
@@ -31,6 +32,7 @@ def rendered(tmp_path) -> pikepdf.Pdf:
     return pikepdf.open(io.BytesIO(renderer.render(DOCUMENT, fetcher(tmp_path, {}, "t.pdf"))))
 
 
+@pytest.mark.slow  # renders a PDF
 def test_weasyprint_links_notes_and_tags_as_the_renderer_expects(tmp_path):
     """Page.links boxes carry their annotation (described: "Note 3", the words); footnote areas are
     NonStruct > Span > marker, which the renderer tags as a list."""
@@ -43,6 +45,7 @@ def test_weasyprint_links_notes_and_tags_as_the_renderer_expects(tmp_path):
         assert [str(kid.S) for kid in areas[0].K[0].K] == ["/Lbl", "/LBody"]
 
 
+@pytest.mark.slow  # renders a PDF
 def test_weasyprint_takes_the_dates_from_the_document_and_writes_no_clock(tmp_path):
     """`dcterms.created`/`modified` become CreationDate/ModDate and the XMP dates; nothing else carries a date."""
     with rendered(tmp_path) as pdf:

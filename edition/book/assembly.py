@@ -7,7 +7,7 @@ was inert for the guard (a comment, CDATA, text inside foreign content) stays
 inert in both downloads. What the two formats share is done here, once:
 
 - the cover's data (title, author, date, the edition's line and note, the
-  licence), with the date from the commit (`SOURCE_DATE_EPOCH`, else
+  licence, from mkdocs.yml's `copyright`, where the rights are said once), with the date from the commit (`SOURCE_DATE_EPOCH`, else
   CITATION.cff's `date-released`: edition/book/archive.py), never the clock;
 - the parts, from the sections' `part` front matter in reading order, each
   with its sections, then `book.back_pages` (mkdocs.yml) in their order;
@@ -53,12 +53,6 @@ from edition.book.fetcher import SITE
 from edition.errors import BOOK, Problem, Refusal, raise_all
 from edition.finish import html
 
-# The licence of what the book holds, as the owner states it (issue 22, point 3): written
-# once here for the PDF's colophon and the EPUB's dc:rights and title page.
-LICENCE = (
-    "Essay © Johanna Wester, all rights reserved; quote it with attribution. "
-    "Editors' notes, translations, data and charts: CC BY 4.0. Code: MIT."
-)
 # The admonition types the edition writes (CONTRIBUTING.md teaches `!!! note "Editors' note"`);
 # every admonition on a page is the editors' words, whatever its type.
 EDITORS_BOXES = ("note", "update", "chart", "editors")
@@ -168,7 +162,8 @@ def assemble(pages, session, options, site) -> Book:
         edition=edition,
         edition_line=f"{edition}, {month(date)}" if edition else month(date),
         edition_note=options.pdf.edition_note,
-        licence=LICENCE,
+        # The rights, said once, in mkdocs.yml's `copyright` (the footer and the pages' metadata read it too).
+        licence=" ".join(str(config.get("copyright") or "").split()),
         toc_title=options.pdf.toc_title,
         version=cff.version if cff else "",
     )

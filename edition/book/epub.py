@@ -126,7 +126,8 @@ def write(book: Book, target: Path, site: Path, stylesheet: str, download: str =
     package.add_metadata("DC", "description", book.description)
     package.add_metadata("DC", "publisher", book.edition)
     package.add_metadata("DC", "source", book.site_url)
-    package.add_metadata("DC", "rights", book.licence)
+    if book.licence:
+        package.add_metadata("DC", "rights", book.licence)
     for name, value in ACCESSIBILITY:
         package.add_metadata(None, "meta", value, {"property": name})
 
@@ -271,7 +272,8 @@ def title_document(book: Book) -> Document:
     edition.append(line)
     if book.edition_note:
         edition.append(_element("p", None, book.edition_note))
-    edition.append(_element("p", {"class": "licence"}, book.licence))
+    if book.licence:
+        edition.append(_element("p", {"class": "licence"}, book.licence))
     if book.site_url:
         address = _element("p")
         address.append(_element("a", {"href": book.site_url}, book.site_url))

@@ -9,7 +9,7 @@ print-specific changes are made here:
 
 - the cover (`article#doc-cover`): title, author, the essay's date, and the
   colophon: the edition's line with the commit's month, its note, the
-  licence (`assembly.LICENCE`) and the website's address;
+  licence (mkdocs.yml's `copyright`) and the website's address;
 - the contents (`article#doc-toc`): the parts with their sections, then the
   pages after the essay, each with its page number (CSS `target-counter`);
 - one `article` per part, its title an `h1`, each section a `section`; then
@@ -241,8 +241,8 @@ def cover(book: Book):
     colophon.append(html.element("p", {"class": "cover-edition-line"}, book.edition_line))
     if book.edition_note:
         colophon.append(html.element("p", None, book.edition_note))
-    # "CC BY 4.0" kept on one line
-    colophon.append(html.element("p", {"class": "cover-licence"}, book.licence.replace("CC BY 4.0", "CC\u00a0BY\u00a04.0")))
+    if book.licence:  # "CC BY 4.0" kept on one line
+        colophon.append(html.element("p", {"class": "cover-licence"}, book.licence.replace("CC BY 4.0", "CC\u00a0BY\u00a04.0")))
     if book.site_url:
         address = html.element("p")
         address.append(html.element("a", {"href": book.site_url}, book.site_url))
