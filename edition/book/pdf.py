@@ -241,14 +241,26 @@ def cover(book: Book):
     colophon.append(html.element("p", {"class": "cover-edition-line"}, book.edition_line))
     if book.edition_note:
         colophon.append(html.element("p", None, book.edition_note))
-    if book.licence:  # "CC BY 4.0" kept on one line
-        colophon.append(html.element("p", {"class": "cover-licence"}, book.licence.replace("CC BY 4.0", "CC\u00a0BY\u00a04.0")))
+    if book.licence:
+        colophon.append(licence_line(book.licence))
     if book.site_url:
         address = html.element("p")
         address.append(html.element("a", {"href": book.site_url}, book.site_url))
         colophon.append(address)
     article.append(colophon)
     return article
+
+
+def licence_line(licence: str):
+    """The licence, a licence's name never broken over two lines ("CC BY 4.0": print/pdf.css's `.nowrap`)."""
+    line = html.element("p", {"class": "cover-licence"})
+    pieces = re.split(r"(CC BY(?:-[A-Z]{2})* \d\.\d)", licence)
+    line.text = pieces[0]
+    for name, after in zip(pieces[1::2], pieces[2::2], strict=True):
+        span = html.element("span", {"class": "nowrap"}, name)
+        span.tail = after
+        line.append(span)
+    return line
 
 
 def contents(book: Book):
