@@ -1,4 +1,8 @@
-"""Every page links the PDFs, the EPUB and the offline copy, and `make site` makes them where the links point."""
+"""Every page links the PDFs, the EPUB and the offline copy, and `make site` makes them where the links point.
+
+The offline copy's zip is the edition's own (edition/book/archive.py): its entries in order, each dated by
+the commit; the book leaves nothing behind but its downloads (edition/book/__init__.py).
+"""
 
 from __future__ import annotations
 
@@ -79,7 +83,25 @@ def test_the_offline_copy_links_its_own_pdfs(production, tmp_path):
         assert all(target(html, href).is_file() for href in links), html
 
 
-def test_the_site_is_not_polluted_by_the_pdf_templates(production):
+def test_the_site_holds_the_downloads_and_no_leftovers_of_making_them(production):
+    downloads = sorted(path.name for path in (production.site / "downloads").iterdir())
+    assert downloads == sorted([
+        "protecting-children-from-trafficking.pdf", "protecting-children-from-trafficking-letter.pdf",
+        "protecting-children-from-trafficking.epub", "protecting-children-from-trafficking-offline.zip",
+    ])  # fmt: skip
+    assert not list(production.site.rglob("*.partial")), "no half-written download"
     assert not (production.site / "pdf").exists()
-    assert not list(production.site.rglob("*.scss"))
-    assert not list((production.site / "downloads").glob(".*")), "no leftovers of the PDF build"
+
+
+def test_the_offline_zip_is_in_order_and_dated_by_the_commit(production):
+    """Sorted entries under one folder, every one dated by the last commit, files 0644: a zip that repeats itself."""
+    from test_pdf import commit_date
+
+    date = commit_date()
+    with zipfile.ZipFile(production.download("protecting-children-from-trafficking-offline.zip")) as archive:
+        infos = archive.infolist()
+    names = [info.filename for info in infos]
+    assert names == sorted(names) and len({name.split("/")[0] for name in names}) == 1
+    assert {info.date_time for info in infos} == {(date.year, date.month, date.day, date.hour, date.minute,
+                                                    date.second - date.second % 2)}
+    assert {info.external_attr >> 16 for info in infos if not info.is_dir()} == {0o100644}

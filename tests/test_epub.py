@@ -4,7 +4,8 @@ Judged by W3C's EPUBCheck (no error, no warning) and by Ace by DAISY (no
 accessibility violation; `make test` installs it and it drives the browser
 tests' Chromium), and read back as a reading system would: its package, its navigation, each section's words against the
 essay as it came (`source/essay.txt`), its notes against the website's, its
-links against references.bib and against its own pages.
+links against references.bib and against its own pages; its licence and its
+date (the commit's, never the clock's). Made by edition/book/epub.py.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, front_matter, page_url, parts_and_sections, read_page, section_files
 from essay_source import normalise
-from test_pdf import bib_addresses, tight, web_notes
+from test_pdf import LICENCE, MONTHS, bib_addresses, commit_date, tight, web_notes
 
 EPUB = "protecting-children-from-trafficking.epub"
 ACE = ROOT / ".cache" / "ace" / "node_modules" / ".bin" / "ace-cli"
@@ -242,6 +243,19 @@ def test_the_sources_are_a_list_with_every_address_and_their_places_in_the_book(
     assert addresses == bib_addresses()
     cited = [a["href"] for item in items for a in item.select(".cited-in a")]
     assert len(cited) >= 11 and all(not re.match(r"^[a-z]+:", href) for href in cited), "cited-in links stay in the book"
+
+
+def test_the_package_states_the_licence_and_the_commits_date(book):
+    assert book.opf.find("dc:rights").get_text() == LICENCE
+    date = commit_date()
+    assert book.meta("dcterms:modified") == [date.strftime("%Y-%m-%dT%H:%M:%SZ")]
+
+
+def test_the_title_page_gives_the_edition_its_month_and_the_licence(book, options):
+    page = book.document(book.spine()[1]).get_text(" ")
+    date = commit_date()
+    assert f"{options.pdf.edition}, {MONTHS[date.month - 1]} {date.year}" in normalise(page)
+    assert LICENCE in normalise(page)
 
 
 def test_no_fonts_are_embedded(book):
