@@ -99,12 +99,21 @@ class Project:
 
     # Where pages are built
 
+    @property
+    def directory_urls(self) -> bool:
+        """Pages built as folders (essay/14-opsc/index.html), as MkDocs does unless told otherwise;
+        the offline copy (Material's offline plugin, enabled) writes files (essay/14-opsc.html)."""
+        offline = self.plugin_options("offline")
+        if offline is not None and offline.get("enabled", True) is True:  # MkDocs' Type(bool), as the plugin reads it
+            return False
+        return self.config.get("use_directory_urls", True) is not False
+
     def url_of(self, src_uri: str) -> str:
-        """The page's address relative to the site, as MkDocs writes it with directory URLs."""
-        return url_of(src_uri)
+        """The page's address relative to the site, as MkDocs writes it."""
+        return url_of(src_uri) if self.directory_urls else file_url_of(src_uri)
 
     def dest_of(self, src_uri: str) -> str:
-        url = url_of(src_uri)
+        url = self.url_of(src_uri)
         return f"{url}index.html" if url.endswith("/") or not url else url
 
     def src_of(self, dest: str) -> str | None:
@@ -146,6 +155,14 @@ def url_of(src_uri: str) -> str:
         folder = posixpath.dirname(stem)
         return f"{folder}/" if folder else ""
     return f"{stem}/"
+
+
+def file_url_of(src_uri: str) -> str:
+    """docs/essay/14-opsc.md is built as essay/14-opsc.html without directory URLs; index.md as index.html."""
+    stem = src_uri.removesuffix(".md")
+    if posixpath.basename(stem) == "README":
+        stem = posixpath.join(posixpath.dirname(stem), "index")
+    return f"{stem}.html"
 
 
 def env_names(text: str) -> list[str]:
