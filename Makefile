@@ -36,13 +36,14 @@ CFFCONVERT_BIN := .cache/cffconvert/bin/cffconvert
 # same Chromium as the browser tests, so Puppeteer downloads none.
 ACE_CLI := .cache/ace/node_modules/.bin/ace-cli
 
-.PHONY: help serve check test test-properdocs site verify bench clean browser lint linkcheck screenshots lock pdf-ua review review-site review-summary review-screenshots
+.PHONY: help serve check test test-properdocs test-zensical site verify bench clean browser lint linkcheck screenshots lock pdf-ua review review-site review-summary review-screenshots
 
 help:
 	@echo "make serve   preview the site with live reload on http://127.0.0.1:8000 (or the next free port)"
 	@echo "make test    run every check that CI runs"
 	@echo "make check   the quick loop before you push: the strict build and the fast tests (under 20 s)"
 	@echo "make test-properdocs  the same checks, with ProperDocs building the site instead of MkDocs"
+	@echo "make test-zensical  build with Zensical (beta) and the edition's steps as commands; report what differs (never fails)"
 	@echo "make site    the production build: site, PDF, EPUB and offline zip in $(SITE)/"
 	@echo "make verify  refuse a built folder the edition did not finish (SITE=folder)"
 	@echo "make lint    check references.bib, spelling, Markdown style and the workflows (as pre-commit does)"
@@ -91,6 +92,8 @@ lock: $(STAMP)
 	$(LOCK) pyproject.toml --group build -o requirements.txt
 	$(LOCK) pyproject.toml --group build --extra test -c requirements.txt -o requirements-test.txt
 	$(LOCK) --group build -c requirements.txt -o requirements-build.txt
+	echo "zensical" | $(LOCK) - -c requirements.txt --no-header -o .cache/zensical.lock
+	{ sed -n '1,2p' requirements-zensical.txt; cat .cache/zensical.lock; } > requirements-zensical.new && mv requirements-zensical.new requirements-zensical.txt
 	echo "cffconvert==$(CFFCONVERT)" | $(LOCK) - -c requirements-build.txt --no-header -o .cache/cffconvert.lock
 	{ sed -n '1,2p' requirements-cffconvert.txt; cat .cache/cffconvert.lock; } > requirements-cffconvert.new && mv requirements-cffconvert.new requirements-cffconvert.txt
 
@@ -113,6 +116,22 @@ check: $(STAMP)
 # The way off MkDocs 1.6: the same site and the same suite, built by ProperDocs.
 test-properdocs:
 	$(MAKE) --no-print-directory test MKDOCS=properdocs
+
+# Zensical (beta) builds the pages with the edition's Markdown extensions, and the
+# edition's other steps run as commands around it (scripts/zensical_report.py).
+# Not part of `make test`, and never fails: it prints what differs and what is missing.
+ZENSICAL_STAMP := .cache/zensical/.installed
+$(ZENSICAL_STAMP): requirements-build.txt requirements.txt requirements-zensical.txt pyproject.toml
+	$(PYTHON) -m venv .cache/zensical
+	$(call install,.cache/zensical/bin/python,requirements.txt)
+	.cache/zensical/bin/python -m pip --disable-pip-version-check install --quiet --require-hashes --no-deps \
+		--only-binary :all: -r requirements-zensical.txt
+	.cache/zensical/bin/python -m pip --disable-pip-version-check install --quiet --no-deps --no-build-isolation -e .
+	.cache/zensical/bin/python -m pip --disable-pip-version-check check
+	@touch $@
+
+test-zensical: $(STAMP) $(ZENSICAL_STAMP)
+	$(BIN)/python -m scripts.zensical_report
 
 $(CFFCONVERT_BIN): requirements-build.txt requirements-cffconvert.txt
 	$(PYTHON) -m venv .cache/cffconvert

@@ -287,7 +287,7 @@ def lazy_search(page) -> None:
         if match:
             worker = match["worker"].removeprefix("workers/")
             data["search"] = f"{match['prefix']}{STAND_IN}?worker={worker}&documents=../../../{DOCUMENTS}"
-            script.text = json.dumps(data, separators=(",", ": "), sort_keys=True)
+            script.text = structured_data.script_text(data)
         return
 
 
@@ -302,6 +302,14 @@ def not_found_offline(page, session) -> None:
     for script in page.root.iter(f"{html.HTML}script"):
         if script.text and f'new URL("{prefix}",location)' in script.text:
             script.text = script.text.replace(f'new URL("{prefix}",location)', 'new URL(".",location)')
+        if script.get("id") == "__config" and script.text:
+            # Material's own configuration: where the site starts, and its search worker.
+            data = json.loads(script.text)
+            for key in ("base", "search"):
+                value = data.get(key)
+                if isinstance(value, str) and value.startswith(prefix):
+                    data[key] = value[len(prefix):] or "."  # as Material writes them at the root
+            script.text = structured_data.script_text(data)
 
 
 # The site's other files

@@ -102,7 +102,9 @@ def theme_policy(project, depths: set[str], offline: bool) -> Policy:
     policy.scripts.update(str(script) for script in project.config.get("extra_javascript") or [])
     if offline:
         worker = WORKER.search(base_source).group(0)
-        targets = {posixpath.join(site, worker)} | {posixpath.join(depth, worker) for depth in depths}
+        # The worker's address as Material writes it in each page's `__config`: relative to the
+        # page ("../assets/…"; "assets/…" at the root, and in the 404 page the finishing step rewrote).
+        targets = {worker if depth == "." else posixpath.join(depth, worker) for depth in depths}
         shim = (OVERRIDES / "assets" / "javascripts" / "iframe-worker" / "shim.js").read_text(encoding="utf-8")
         texts |= {shim_frame_script(shim, target) for target in targets}
         policy.scripts.add(SHIM_PATH)
